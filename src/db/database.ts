@@ -1,0 +1,138 @@
+// One code path, two homes: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set, else PGlite
+// (PostgreSQL compiled to WASM, in-process) persisted in DATA_DIR. Same schema, migrations and queries.
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { migrate } from './migrator.ts';
+import { pgliteRunner, postgresRunner, type SqlRunner } from './sql-runner.ts';
+
+export interface Database {
+  kind: 'postgres' | 'pglite';
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { url: string; poolSize?: number; statementTimeoutMs?: number }
+  /** dataDir undefined = in memory (tests). */
+  | { dataDir: string | undefined };
+
+export class DatabaseLockedError extends Error {}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return 'url' in options ? openPostgres(options) : openPglite(options.dataDir);
+}
+
+function openPostgres(options: { url: string; poolSize?: number; statementTimeoutMs?: number }): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    // Fail fast when the database is unreachable instead of queueing requests for minutes.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementTimeoutMs ?? 15_000,
+    query_timeout: (options.statementTimeoutMs ?? 15_000) + 2_000,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql = postgresRunner(pool);
+  return {
+    kind: 'postgres',
+    prisma,
+    sql,
+    migrate: () => migrate(sql),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  let releaseLock = () => {};
+  let dataPath: string | undefined;
+  if (dataDir) {
+    dataPath = path.resolve(dataDir, 'pglite');
+    mkdirSync(dataPath, { recursive: true });
+    releaseLock = lockDataDir(path.resolve(dataDir, 'pglite.lock'));
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataPath, { extensions: { pg_trgm } });
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const sql = pgliteRunner(db);
+  return {
+    kind: 'pglite',
+    prisma,
+    sql,
+    migrate: () => migrate(sql),
+    ping: async () => {
+      await db.query('SELECT 1');
+    },
+    close: async () => {
+      try {
+        await prisma.$disconnect();
+        await db.close();
+      } finally {
+        releaseLock();
+      }
+    },
+  };
+}
+
+// PGlite has no locking of its own: two processes writing one data directory corrupt it. A lock file
+// holding our pid keeps a second process out; a lock left by a process that died is taken over.
+function lockDataDir(lockFile: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          unlinkSync(lockFile);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+        throw new DatabaseLockedError(
+          `The embedded database in ${path.dirname(lockFile)} is in use by another process (pid ${owner}). ` +
+            'Stop that process, or give this one its own DATA_DIR (or a DATABASE_URL).',
+        );
+      }
+      unlinkSync(lockFile);
+    }
+  }
+  throw new DatabaseLockedError(`Could not lock ${lockFile}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,60 @@
+// Process entry: config, database (migrated), HTTP server, graceful shutdown. Nothing else.
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { createApp } from './yoga.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+let db: Database | undefined;
+try {
+  db = await openDatabase(
+    config.DATABASE_URL
+      ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+      : { dataDir: config.DATA_DIR },
+  );
+  const applied = await db.migrate();
+  if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
+} catch (error) {
+  console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  await db?.close().catch(() => {});
+  process.exit(1);
+}
+
+const database = db!;
+const app = createApp(config, database);
+const server = createServer(app.yoga);
+server.keepAliveTimeout = 65_000; // longer than typical load balancer idle timeouts
+
+server.listen(config.PORT, config.HOST, () => {
+  const where = config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`;
+  console.log(`Task API on http://localhost:${config.PORT}/graphql (${config.NODE_ENV}, ${where})`);
+});
+
+// Stop accepting, let in-flight requests finish, close the database, exit 0.
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down`);
+  const force = setTimeout(() => {
+    console.error('Shutdown timed out; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+  force.unref();
+  server.close();
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => server.on('close', resolve));
+  await app.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

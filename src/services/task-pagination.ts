@@ -1,0 +1,160 @@
+// Keyset pagination of a user's tasks for every order of the API. A cursor holds the order it was made
+// under, the row's sort key and its id, so a page never skips or repeats a task while rows come and go,
+// and its cost does not grow with depth: the where clause starts the index scan at the cursor.
+import { z } from 'zod';
+import { badUserInput } from '../errors.ts';
+import type { Prisma, Task } from '../generated/prisma/client.ts';
+
+export type OrderField = 'CREATED_AT' | 'UPDATED_AT' | 'DUE_AT' | 'PRIORITY' | 'TITLE';
+export type Direction = 'ASC' | 'DESC';
+export interface TaskOrder {
+  field: OrderField;
+  direction: Direction;
+}
+
+export const DEFAULT_ORDER: TaskOrder = { field: 'CREATED_AT', direction: 'DESC' };
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+const COLUMN = {
+  CREATED_AT: 'createdAt',
+  UPDATED_AT: 'updatedAt',
+  DUE_AT: 'dueAt',
+  PRIORITY: 'priority',
+  TITLE: 'title',
+} as const satisfies Record<OrderField, keyof Task>;
+
+type SortValue = Date | string | number | null;
+type Key = { value: SortValue; id: string };
+
+export interface PageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+export interface PagePlan {
+  where: Prisma.TaskWhereInput;
+  orderBy: Prisma.TaskOrderByWithRelationInput[];
+  take: number;
+  /** The query runs in reverse order (for `last`); rows must be reversed back. */
+  backwards: boolean;
+  size: number;
+}
+
+export interface Page {
+  rows: Task[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+export function planPage(order: TaskOrder, args: PageArgs): PagePlan {
+  const { first, last } = args;
+  if (first != null && last != null) {
+    throw badUserInput('Pass either `first` or `last`, not both.');
+  }
+  for (const [name, value] of [['first', first], ['last', last]] as const) {
+    if (value != null && (value < 1 || value > MAX_PAGE_SIZE)) {
+      throw badUserInput(`\`${name}\` must be between 1 and ${MAX_PAGE_SIZE} (got ${value}).`);
+    }
+  }
+  const after = args.after != null ? decodeCursor(args.after, order, 'after') : null;
+  const before = args.before != null ? decodeCursor(args.before, order, 'before') : null;
+  const backwards = last != null;
+  const size = last ?? first ?? DEFAULT_PAGE_SIZE;
+  const bounds: Prisma.TaskWhereInput[] = [];
+  if (after) bounds.push(beyond(order, after, 'forward'));
+  if (before) bounds.push(beyond(order, before, 'backward'));
+  return {
+    where: bounds.length ? { AND: bounds } : {},
+    orderBy: orderBy(order, backwards),
+    take: size + 1,
+    backwards,
+    size,
+  };
+}
+
+/** Turns the rows of a planned query (one extra row fetched to look ahead) into a page. */
+export function toPage(plan: PagePlan, fetched: Task[], args: PageArgs): Page {
+  const more = fetched.length > plan.size;
+  const rows = fetched.slice(0, plan.size);
+  if (plan.backwards) rows.reverse();
+  // The far side of a cursor is known to hold at least the cursor's own task.
+  return plan.backwards
+    ? { rows, hasPreviousPage: more, hasNextPage: args.before != null }
+    : { rows, hasNextPage: more, hasPreviousPage: args.after != null };
+}
+
+function orderBy(order: TaskOrder, reversed: boolean): Prisma.TaskOrderByWithRelationInput[] {
+  const asc = (order.direction === 'ASC') !== reversed;
+  const sort = asc ? 'asc' : 'desc';
+  const column = COLUMN[order.field];
+  // Undated tasks come last in both directions, so a reversed scan has them first.
+  const first = column === 'dueAt' ? { dueAt: { sort, nulls: reversed ? 'first' : 'last' } as const } : { [column]: sort };
+  return [first, { id: sort }];
+}
+
+/** Rows strictly after (forward) or before (backward) the key, in the order's sequence. */
+function beyond(order: TaskOrder, key: Key, way: 'forward' | 'backward'): Prisma.TaskWhereInput {
+  const column = COLUMN[order.field];
+  const ascending = (order.direction === 'ASC') === (way === 'forward');
+  const cmp = ascending ? 'gt' : 'lt';
+  const cmpOrEqual = ascending ? 'gte' : 'lte';
+  const idBeyond = { id: { [cmp]: key.id } };
+  if (column !== 'dueAt') {
+    // The redundant `column >= value` bound lets PostgreSQL start the index scan at the cursor.
+    return {
+      [column]: { [cmpOrEqual]: key.value },
+      OR: [{ [column]: { [cmp]: key.value } }, { [column]: key.value, ...idBeyond }],
+    };
+  }
+  // DUE_AT: dated tasks in order, then undated ones by id.
+  const due = key.value as Date | null;
+  if (way === 'forward') {
+    return due === null
+      ? { dueAt: null, ...idBeyond }
+      : { OR: [{ dueAt: { [cmp]: due } }, { dueAt: due, ...idBeyond }, { dueAt: null }] };
+  }
+  return due === null
+    ? { OR: [{ dueAt: { not: null } }, { dueAt: null, ...idBeyond }] }
+    : { dueAt: { not: null }, OR: [{ dueAt: { [cmp]: due } }, { dueAt: due, ...idBeyond }] };
+}
+
+// Cursor = base64url(JSON [order, sort value, id]).
+const orderTag = (order: TaskOrder) => `${order.field}:${order.direction}`;
+
+export function encodeCursor(order: TaskOrder, task: Task): string {
+  const raw = task[COLUMN[order.field]];
+  const value = raw instanceof Date ? raw.toISOString() : raw;
+  return Buffer.from(JSON.stringify([orderTag(order), value, task.id]), 'utf8').toString('base64url');
+}
+
+const uuid = z.uuid();
+const cursorShape = z.tuple([z.string(), z.union([z.string().max(1000), z.number().int(), z.null()]), uuid]);
+
+function decodeCursor(cursor: string, order: TaskOrder, name: string): Key {
+  let parsed: z.infer<typeof cursorShape>;
+  try {
+    if (cursor.length > 2000) throw new Error('too long');
+    parsed = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw badUserInput(`\`${name}\` is not a valid cursor: pass a cursor exactly as this connection returned it.`);
+  }
+  const [tag, value, id] = parsed;
+  if (tag !== orderTag(order)) {
+    throw badUserInput(`\`${name}\` was made for orderBy ${tag.replace(':', ' ')}, not ${orderTag(order).replace(':', ' ')}: restart paging without a cursor after changing the order.`);
+  }
+  const column = COLUMN[order.field];
+  const valid =
+    column === 'priority' ? typeof value === 'number'
+    : column === 'title' ? typeof value === 'string'
+    : column === 'dueAt' ? value === null || isIsoDate(value)
+    : isIsoDate(value);
+  if (!valid) throw badUserInput(`\`${name}\` is not a valid cursor: pass a cursor exactly as this connection returned it.`);
+  return { value: typeof value === 'string' && column !== 'title' ? new Date(value) : value, id };
+}
+
+function isIsoDate(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value));
+}

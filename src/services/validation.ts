@@ -1,0 +1,34 @@
+// zod → ValidationError with GraphQL field paths (["input", "title"]).
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({ path: ['input', ...issue.path.map(String)], message: issue.message })),
+  );
+}
+
+const NO_NUL = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain NUL characters';
+
+/** Length in characters (code points), not UTF-16 units, so an emoji counts as one. */
+const length = (value: string) => [...value].length;
+
+export const text = (label: string, max: number, { min = 0, trim = false } = {}) =>
+  z
+    .string()
+    .max(max * 2, `${label} must be at most ${max} characters`)
+    .transform((value) => (trim ? value.trim() : value))
+    .refine(NO_NUL, `${label} ${NUL_MESSAGE}`)
+    .refine((value) => length(value) >= min, min === 1 ? `${label} must not be empty` : `${label} must be at least ${min} characters`)
+    .refine((value) => length(value) <= max, `${label} must be at most ${max} characters`);
+
+export const emailSchema = z
+  .string()
+  .max(1024, 'email is too long')
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(z.email('email must be a valid email address').max(254, 'email must be at most 254 characters'));
+
+export const passwordSchema = (label = 'password') => text(label, 128, { min: 8 });

@@ -1,0 +1,109 @@
+// The GraphQL HTTP handler: schema, per-request context, error masking, /health and /ready.
+// Kept apart from server.ts so tests run it in process through yoga.fetch.
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+import type { Config } from './config.ts';
+import { createAuthRateLimiter, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './auth/rate-limit.ts';
+import { createTokenService } from './auth/tokens.ts';
+import { resolveViewer, type AppServices, type Context } from './context.ts';
+import type { Database } from './db/database.ts';
+import { schema } from './schema/index.ts';
+
+export interface App {
+  yoga: YogaServerInstance<{ req?: IncomingMessage }, Context>;
+  services: AppServices;
+  /** Releases what the app holds besides the database (rate-limit store). */
+  close(): Promise<void>;
+}
+
+export function createApp(config: Config, db: Database, rateLimits: RateLimitSettings = DEFAULT_RATE_LIMITS): App {
+  const services: AppServices = {
+    config,
+    prisma: db.prisma,
+    tokens: createTokenService(config),
+    rateLimiter: createAuthRateLimiter(rateLimits, config.REDIS_URL),
+  };
+
+  const yoga = createYoga<{ req?: IncomingMessage }, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: config.isProduction ? false : { title: 'Task API', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    batching: false,
+    maskedErrors: {
+      // Expected errors (GraphQLErrors we raise: BAD_USER_INPUT, UNAUTHENTICATED, …) pass through;
+      // anything else is an internal failure: a generic message, no stack, SQL or Prisma text.
+      maskError: (error, message) => {
+        if (isExpected(error)) return error as Error;
+        return new GraphQLError(message, {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          ...(error instanceof GraphQLError && { path: error.path, nodes: error.nodes }),
+        });
+      },
+    },
+    context: async ({ request, req }) => ({
+      ...services,
+      viewer: await resolveViewer(services, request.headers.get('authorization')),
+      clientAddress: clientAddress(request, req, config.TRUST_PROXY),
+    }),
+    plugins: [
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: async () => {
+          try {
+            await db.ping();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      }),
+    ],
+  });
+
+  return {
+    yoga,
+    services,
+    close: () => services.rateLimiter.close(),
+  };
+}
+
+function isExpected(error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  const original = error.originalError;
+  return !original || (original instanceof GraphQLError && isExpected(original));
+}
+
+function clientAddress(request: Request, req: IncomingMessage | undefined, trustProxy: boolean): string {
+  if (trustProxy) {
+    // Behind a load balancer the client is the first address it reports.
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return req?.socket.remoteAddress ?? 'unknown';
+}
+
+export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to the Task API.
+#
+# 1. Create an account (or use \`login\` with the same input):
+#
+#    mutation { signup(input: { email: "you@example.com", password: "a long password" }) {
+#      ... on AuthPayload { accessToken refreshToken }
+#      ... on Error { message }
+#    } }
+#
+# 2. Open "Headers" below and paste: { "Authorization": "Bearer <accessToken>" }
+#
+# 3. Create a task, then page through your tasks: pass pageInfo.endCursor as \`after\`.
+
+query MyTasks($after: String) {
+  me { email }
+  tasks(first: 10, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+    totalCount
+    edges { cursor node { id title completed dueAt priority } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;
