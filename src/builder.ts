@@ -57,12 +57,13 @@ export const builder = new SchemaBuilder<{
     cursorFieldOptions: { description: 'Opaque keyset cursor of this edge, valid for the same `orderBy` only.' },
     nodeQueryOptions: {
       description: 'Fetches any object by its global id; null when it does not exist, is not yours, or you are not signed in.',
-      args: {},
+      args: { id: { description: 'A global id, as returned in an `id` field.' } },
       // Anonymous callers see no nodes at all; signed-in lookups are scoped by each node's findUnique.
       resolve: (_root, { id }, context, _info, resolveNode) => (context.viewer ? resolveNode(id) : null),
     },
     nodesQueryOptions: {
       description: 'Fetches several objects by global id, in order; null for each id that does not exist or is not yours.',
+      args: { ids: { description: 'Global ids, as returned in `id` fields.' } },
       resolve: (_root, { ids }, context, _info, resolveNodes) =>
         context.viewer ? resolveNodes(ids) : ids.map(() => null),
     },

@@ -1,0 +1,65 @@
+// The real process: start-up on the configured database, persistence across restarts, the embedded
+// data-directory lock, bad configuration, and graceful shutdown.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDbKind, type TestDatabase } from './helpers/database.ts';
+import { freePort, postGraphQL, runServer, startServer } from './helpers/process.ts';
+
+const SIGNUP = `mutation ($input: SignupInput!) { signup(input: $input) { __typename ... on AuthPayload { accessToken } } }`;
+const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { accessToken } } }`;
+const credentials = { email: 'process@example.com', password: 'process password' };
+
+describe(`server process (${testDbKind})`, () => {
+  let database: TestDatabase | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'taskapi-server-'));
+    env = { DATA_DIR: dataDir };
+    if (testDbKind === 'postgres') {
+      database = await createTestDatabase({ migrate: false });
+      await database.db.close();
+      env.DATABASE_URL = database.url!;
+    }
+  });
+  afterAll(async () => {
+    if (database) await database.drop().catch(() => {});
+  });
+
+  it('migrates, serves, keeps data across a restart and exits 0 on SIGTERM', async () => {
+    const first = await startServer({ ...env, PORT: String(await freePort()) });
+    expect((await fetch(`${first.url}/health`)).status).toBe(200);
+    const signup = await postGraphQL(first.url, SIGNUP, { input: credentials });
+    expect(signup.body.data.signup.__typename).toBe('AuthPayload');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = await startServer({ ...env, PORT: String(await freePort()) });
+    const login = await postGraphQL(second.url, LOGIN, { input: credentials });
+    expect(login.body.data.login.__typename).toBe('AuthPayload');
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it.runIf(testDbKind === 'pglite')('refuses a second process on the same embedded data directory', async () => {
+    const first = await startServer({ ...env, PORT: String(await freePort()) });
+    try {
+      const second = runServer({ ...env, PORT: String(await freePort()) });
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toMatch(/in use by another process/);
+      // The first one is unharmed.
+      expect((await fetch(`${first.url}/ready`)).status).toBe(200);
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
+    }
+  });
+
+  it('stops at start-up on a bad variable, naming it', async () => {
+    const server = runServer({ ...env, PORT: 'not-a-port' });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/PORT/);
+  });
+});
