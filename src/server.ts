@@ -49,9 +49,12 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
   force.unref();
-  server.close();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections become idle as their in-flight requests finish: close them as they do.
+  const reaper = setInterval(() => server.closeIdleConnections(), 50);
   server.closeIdleConnections();
-  await new Promise<void>((resolve) => server.on('close', resolve));
+  await closed;
+  clearInterval(reaper);
   await app.close();
   await database.close();
   process.exit(0);

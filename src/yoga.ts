@@ -8,7 +8,9 @@ import { createAuthRateLimiter, DEFAULT_RATE_LIMITS, type RateLimitSettings } fr
 import { createTokenService } from './auth/tokens.ts';
 import { resolveViewer, type AppServices, type Context } from './context.ts';
 import type { Database } from './db/database.ts';
+import { createLogger, useRequestLogging } from './logging.ts';
 import { schema } from './schema/index.ts';
+import { securityPlugins } from './security.ts';
 
 export interface App {
   yoga: YogaServerInstance<{ req?: IncomingMessage }, Context>;
@@ -18,6 +20,7 @@ export interface App {
 }
 
 export function createApp(config: Config, db: Database, rateLimits: RateLimitSettings = DEFAULT_RATE_LIMITS): App {
+  const logger = createLogger(config.LOG_LEVEL);
   const services: AppServices = {
     config,
     prisma: db.prisma,
@@ -32,11 +35,19 @@ export function createApp(config: Config, db: Database, rateLimits: RateLimitSet
     landingPage: false,
     graphiql: config.isProduction ? false : { title: 'Task API', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     batching: false,
+    // Unexpected errors are logged once, with their cause, by maskError below.
+    logging: {
+      debug: (...args: unknown[]) => logger.debug({ yoga: args.map(String) }),
+      info: (...args: unknown[]) => logger.info({ yoga: args.map(String) }),
+      warn: (...args: unknown[]) => logger.warn({ yoga: args.map(String) }),
+      error: () => {},
+    },
     maskedErrors: {
       // Expected errors (GraphQLErrors we raise: BAD_USER_INPUT, UNAUTHENTICATED, …) pass through;
       // anything else is an internal failure: a generic message, no stack, SQL or Prisma text.
       maskError: (error, message) => {
         if (isExpected(error)) return error as Error;
+        logger.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error }, 'unexpected error');
         return new GraphQLError(message, {
           extensions: { code: 'INTERNAL_SERVER_ERROR' },
           ...(error instanceof GraphQLError && { path: error.path, nodes: error.nodes }),
@@ -49,17 +60,9 @@ export function createApp(config: Config, db: Database, rateLimits: RateLimitSet
       clientAddress: clientAddress(request, req, config.TRUST_PROXY),
     }),
     plugins: [
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: async () => {
-          try {
-            await db.ping();
-            return true;
-          } catch {
-            return false;
-          }
-        },
-      }),
+      useRequestLogging(logger),
+      ...securityPlugins(schema, config.isProduction),
+      useReadinessCheck({ endpoint: '/ready', check: () => answersWithin(db, READY_TIMEOUT_MS) }),
     ],
   });
 
@@ -68,6 +71,19 @@ export function createApp(config: Config, db: Database, rateLimits: RateLimitSet
     services,
     close: () => services.rateLimiter.close(),
   };
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+/** Whether the database answers in time: a load balancer's probe must not hang on a dead database. */
+async function answersWithin(db: Database, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([db.ping().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isExpected(error: unknown): boolean {

@@ -43,7 +43,7 @@ describe(`server process (${testDbKind})`, () => {
     expect(await second.exited).toBe(0);
   });
 
-  it.runIf(testDbKind === 'pglite')('refuses a second process on the same embedded data directory', async () => {
+  if (testDbKind === 'pglite') it('refuses a second process on the same embedded data directory', async () => {
     const first = await startServer({ ...env, PORT: String(await freePort()) });
     try {
       const second = runServer({ ...env, PORT: String(await freePort()) });
@@ -54,6 +54,45 @@ describe(`server process (${testDbKind})`, () => {
     } finally {
       first.child.kill('SIGTERM');
       await first.exited;
+    }
+  });
+
+  it('lets an in-flight login finish on SIGTERM, then exits 0', async () => {
+    const server = await startServer({ ...env, PORT: String(await freePort()) });
+    const logins = Array.from({ length: 3 }, (_, i) => `l${i}: login(input: $input) { __typename }`).join(' ');
+    const inFlight = postGraphQL(server.url, `mutation ($input: LoginInput!) { ${logins} }`, { input: credentials });
+    await new Promise((r) => setTimeout(r, 30));
+    server.child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ l0: { __typename: 'AuthPayload' }, l1: { __typename: 'AuthPayload' }, l2: { __typename: 'AuthPayload' } });
+    expect(await server.exited).toBe(0);
+  });
+
+  it('logs one JSON line per request with id, operation, duration and outcome, and no secrets', async () => {
+    const server = await startServer({ ...env, PORT: String(await freePort()), LOG_LEVEL: 'info' });
+    try {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'log-test-1' },
+        body: JSON.stringify({
+          query: 'mutation LogMeIn($input: LoginInput!) { login(input: $input) { ... on AuthPayload { accessToken refreshToken } } }',
+          variables: { input: credentials },
+          operationName: 'LogMeIn',
+        }),
+      });
+      const { data } = (await res.json()) as { data: { login: { accessToken: string; refreshToken: string } } };
+      await new Promise((r) => setTimeout(r, 200));
+      const lines = server.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      const entry = lines.find((line) => line.requestId === 'log-test-1');
+      expect(entry).toMatchObject({ msg: 'request', operationName: 'LogMeIn', status: 200, outcome: 'ok' });
+      expect(typeof entry.durationMs).toBe('number');
+      expect(server.output()).not.toContain(credentials.password);
+      expect(server.output()).not.toContain(data.login.accessToken);
+      expect(server.output()).not.toContain(data.login.refreshToken);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
     }
   });
 

@@ -46,6 +46,7 @@ export async function startTestApp(
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'taskapi-test-')),
+    LOG_LEVEL: 'silent',
     ...options.env,
   });
   const app = createApp(config, database.db, options.rateLimits ?? { perAccount: 1000, perAddress: 100_000, windowSeconds: 900 });

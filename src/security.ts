@@ -1,0 +1,95 @@
+// Abuse limits, in one place: operation shape (graphql-armor), connection-aware cost
+// (graphql-query-complexity), request body size, CSRF prevention, and production-only hardening
+// (no introspection, no "Did you mean" suggestions). The README's "Security" section lists them.
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { getNamedType, GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { Plugin } from 'graphql-yoga';
+import { DEFAULT_PAGE_SIZE } from './services/task-pagination.ts';
+
+export const LIMITS = {
+  /** Request body, in bytes. Leaves room for a 1 MB string so its validation message can be returned. */
+  maxBodyBytes: 2 * 1024 * 1024,
+  /** Aliased fields per operation (each aliased login still counts against the login throttle). */
+  maxAliases: 30,
+  maxDepth: 12,
+  maxDirectives: 20,
+  /** Lexical tokens in the document. */
+  maxTokens: 3_000,
+  /** Cost: 1 per field, times the page size for everything under a connection (first/last, default 20). */
+  maxCost: 5_000,
+} as const;
+
+export function securityPlugins(schema: GraphQLSchema, production: boolean): Plugin[] {
+  const exposeLimits = !production;
+  return [
+    useBodyLimit(LIMITS.maxBodyBytes),
+    // A browser form or text/plain POST (a "simple" request, no CORS preflight) is refused.
+    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+    EnvelopArmorPlugin({
+      maxAliases: { n: LIMITS.maxAliases, exposeLimits },
+      maxDepth: { n: LIMITS.maxDepth, exposeLimits, ignoreIntrospection: !production, flattenFragments: true },
+      maxDirectives: { n: LIMITS.maxDirectives, exposeLimits },
+      maxTokens: { n: LIMITS.maxTokens, exposeLimits },
+      costLimit: { enabled: false },
+      blockFieldSuggestion: { enabled: production },
+    }) as unknown as Plugin,
+    useConnectionCost(schema, LIMITS.maxCost, exposeLimits),
+    ...(production ? [useDisableIntrospection() as Plugin] : []),
+  ];
+}
+
+function useBodyLimit(maxBytes: number): Plugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > maxBytes) {
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({ errors: [{ message: `Request body too large: at most ${maxBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }),
+            { status: 413, headers: { 'content-type': 'application/json' } },
+          ),
+        );
+      }
+    },
+  };
+}
+
+// Everything selected under a connection is paid for once per item it can return, so nested or
+// aliased `first: 100` connections cannot multiply into huge responses unnoticed.
+const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const type = getNamedType(field.type);
+  if (isObjectType(type) && type.name.endsWith('Connection')) {
+    const size = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
+    return 1 + childComplexity * (Number.isFinite(size) && size > 0 ? size : DEFAULT_PAGE_SIZE);
+  }
+  if (Array.isArray(args.ids)) return 1 + childComplexity * args.ids.length;
+  return undefined;
+};
+
+function useConnectionCost(schema: GraphQLSchema, maxCost: number, exposeLimits: boolean): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      let cost: number;
+      try {
+        cost = getComplexity({
+          schema,
+          query: args.document,
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          operationName: args.operationName ?? undefined,
+          estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+        });
+      } catch {
+        return; // variables that do not coerce: execution reports that error itself
+      }
+      if (cost > maxCost) {
+        const message = exposeLimits
+          ? `Query is too expensive: cost ${cost} exceeds the limit of ${maxCost}. Ask for smaller pages (first/last) or fewer fields.`
+          : 'Query is too expensive.';
+        setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })] });
+      }
+    },
+  };
+}
