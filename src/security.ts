@@ -13,7 +13,7 @@ export const LIMITS = {
   /** Request body, in bytes. Leaves room for a 1 MB string so its validation message can be returned. */
   maxBodyBytes: 2 * 1024 * 1024,
   /** Aliased fields per operation (each aliased login still counts against the login throttle). */
-  maxAliases: 30,
+  maxAliases: 50,
   maxDepth: 12,
   maxDirectives: 20,
   /** Lexical tokens in the document. */
