@@ -22,18 +22,21 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Called with the SQL text of every statement sent to the database (tests count queries with it). */
+export type QueryListener = (sql: string) => void;
+
 export type DatabaseOptions =
-  | { url: string; poolSize?: number; statementTimeoutMs?: number }
+  | { url: string; poolSize?: number; statementTimeoutMs?: number; onQuery?: QueryListener }
   /** dataDir undefined = in memory (tests). */
-  | { dataDir: string | undefined };
+  | { dataDir: string | undefined; onQuery?: QueryListener };
 
 export class DatabaseLockedError extends Error {}
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return 'url' in options ? openPostgres(options) : openPglite(options.dataDir);
+  return 'url' in options ? openPostgres(options) : openPglite(options.dataDir, options.onQuery);
 }
 
-function openPostgres(options: { url: string; poolSize?: number; statementTimeoutMs?: number }): Database {
+function openPostgres(options: { url: string; poolSize?: number; statementTimeoutMs?: number; onQuery?: QueryListener }): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
@@ -45,6 +48,9 @@ function openPostgres(options: { url: string; poolSize?: number; statementTimeou
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  const { onQuery } = options;
+  // pool.query and transactions both end in a client's query, so watching each new client sees every statement.
+  if (onQuery) pool.on('connect', (client) => watchPgClient(client, onQuery));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql = postgresRunner(pool);
   return {
@@ -62,7 +68,7 @@ function openPostgres(options: { url: string; poolSize?: number; statementTimeou
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, onQuery?: QueryListener): Promise<Database> {
   let releaseLock = () => {};
   let dataPath: string | undefined;
   if (dataDir) {
@@ -77,6 +83,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     releaseLock();
     throw error;
   }
+  if (onQuery) watchPglite(db, onQuery);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   const sql = pgliteRunner(db);
   return {
@@ -96,6 +103,35 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       }
     },
   };
+}
+
+function watchPgClient(client: pg.PoolClient, onQuery: QueryListener) {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((config: unknown, ...rest: unknown[]) => {
+    onQuery(typeof config === 'string' ? config : String((config as { text?: unknown })?.text ?? ''));
+    return query(config, ...rest);
+  }) as typeof client.query;
+}
+
+/** Reports every query/exec of the instance, and of the transaction handles it gives out. */
+function watchPglite(db: PGlite, onQuery: QueryListener) {
+  type Runner = (sql: string, ...rest: unknown[]) => Promise<unknown>;
+  const watched = (run: Runner): Runner => (sql, ...rest) => {
+    onQuery(sql);
+    return run(sql, ...rest);
+  };
+  const query = db.query.bind(db) as Runner;
+  const exec = db.exec.bind(db) as Runner;
+  const transaction = db.transaction.bind(db);
+  db.query = watched(query) as PGlite['query'];
+  db.exec = watched(exec) as PGlite['exec'];
+  db.transaction = ((fn) =>
+    transaction((tx) =>
+      fn(Object.create(tx, {
+        query: { value: watched(tx.query as Runner) },
+        exec: { value: watched(tx.exec as Runner) },
+      })),
+    )) as PGlite['transaction'];
 }
 
 // PGlite has no locking of its own: two processes writing one data directory corrupt it. A lock file

@@ -151,7 +151,9 @@ export function filterWhere(userId: string, filter: TaskFilter | null | undefine
     if ([...search].length > SEARCH_MAX) throw badUserInput(`\`filter.search\` must be at most ${SEARCH_MAX} characters.`);
     if (search.includes('\u0000')) throw badUserInput('`filter.search` must not contain NUL characters.');
     if (search !== '') {
-      const contains = { contains: search, mode: 'insensitive' } as const;
+      // Prisma sends `contains` as ILIKE '%' || value || '%' without escaping, so % and _ would be
+      // wildcards and a backslash an escape: escape all three so the search is a literal substring.
+      const contains = { contains: search.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' } as const;
       where.OR = [{ title: contains }, { description: contains }];
     }
   }
