@@ -26,8 +26,8 @@ export function needsRehash(hash: string): boolean {
 }
 
 // A login for an unknown email verifies against this hash, so it costs the same time as a wrong password.
-let dummyHash: Promise<string> | undefined;
+// Made when the module loads, so the first unknown-email login is no slower than the next ones.
+const dummyHash = argon2.hash('not-a-real-password-only-for-timing', ARGON2_OPTIONS);
 export function verifyAgainstDummy(password: string): Promise<boolean> {
-  dummyHash ??= hashPassword('not-a-real-password-only-for-timing');
   return dummyHash.then((hash) => verifyPassword(hash, password)).then(() => false);
 }

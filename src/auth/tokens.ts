@@ -39,6 +39,8 @@ export function createTokenService(config: Pick<Config, 'jwtSecret' | 'JWT_ISSUE
       try {
         const payload = jwt.verify(token, key, { ...common, algorithms: ['HS256'] });
         if (typeof payload !== 'object' || typeof payload.sub !== 'string') return null;
+        // jsonwebtoken only checks exp when present: a token without exp (or iat) is not one we issued.
+        if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') return null;
         const { sid, ver } = payload as { sid?: unknown; ver?: unknown };
         if (typeof sid !== 'string' || typeof ver !== 'number' || !isUuid(payload.sub) || !isUuid(sid)) return null;
         return { userId: payload.sub, sessionId: sid, tokenVersion: ver };

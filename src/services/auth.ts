@@ -131,8 +131,9 @@ export async function changePassword(
 
 async function userOfRefreshToken(ctx: Context, refreshToken: string): Promise<string | null> {
   if (refreshToken.length > 256) return null;
-  const token = await ctx.prisma.refreshToken.findUnique({
-    where: { tokenHash: hashRefreshToken(refreshToken) },
+  // Only a live token may end every session: an old, used token must not keep signing the user out.
+  const token = await ctx.prisma.refreshToken.findFirst({
+    where: { tokenHash: hashRefreshToken(refreshToken), usedAt: null, session: { revokedAt: null, expiresAt: { gt: new Date() } } },
     select: { session: { select: { userId: true } } },
   });
   return token?.session.userId ?? null;
