@@ -29,7 +29,10 @@ export interface AuthRateLimiter {
 }
 
 export function createAuthRateLimiter(settings: RateLimitSettings, redisUrl?: string): AuthRateLimiter {
-  const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
+  // Commands wait for the connection (not lost at start-up) but give up quickly when Redis is down.
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
+  // While Redis is away the insurance limiter below answers; ioredis reconnects by itself.
+  redis?.on('error', () => {});
   const make = (keyPrefix: string, points: number): RateLimiterAbstract =>
     redis
       ? new RateLimiterRedis({
