@@ -1,5 +1,6 @@
 // The GraphQL HTTP handler: schema, per-request context, error masking, /health and /ready.
 // Kept apart from server.ts so tests run it in process through yoga.fetch.
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
@@ -33,6 +34,8 @@ export function createApp(config: Config, db: Database, rateLimits: RateLimitSet
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    // GraphiQL bundled into the page: yoga's default loads it from a CDN, which offline users cannot reach.
+    renderGraphiQL,
     graphiql: config.isProduction ? false : { title: 'Task API', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     batching: false,
     // Unexpected errors are logged once, with their cause, by maskError below.
@@ -101,24 +104,49 @@ function clientAddress(request: Request, req: IncomingMessage | undefined, trust
   return req?.socket.remoteAddress ?? 'unknown';
 }
 
+// What GraphiQL shows on first visit: a short guide plus operations that run as they are (checked
+// against the schema by test/graphiql.test.ts). Lines stay short enough for GraphiQL's editor pane.
 export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to the Task API.
 #
-# 1. Create an account (or use \`login\` with the same input):
+# 1. Click inside Signup below, change the email and
+#    press Ctrl-Enter (or the run button). Next time
+#    use login(input: { email, password }).
+# 2. Open "Headers" below and paste, with the token
+#    from the result:
+#      { "Authorization": "Bearer <accessToken>" }
+# 3. Run CreateTask, then MyTasks. For the next page
+#    set "Variables": { "after": "<endCursor>" }
 #
-#    mutation { signup(input: { email: "you@example.com", password: "a long password" }) {
-#      ... on AuthPayload { accessToken refreshToken }
-#      ... on Error { message }
-#    } }
-#
-# 2. Open "Headers" below and paste: { "Authorization": "Bearer <accessToken>" }
-#
-# 3. Create a task, then page through your tasks: pass pageInfo.endCursor as \`after\`.
+# Access tokens expire after a few minutes: call
+# refreshToken(input: { refreshToken }) for a new pair.
+# The Docs button (top left) describes every field.
+
+mutation Signup {
+  signup(input: {
+    email: "you@example.com"
+    password: "a long password"
+  }) {
+    __typename
+    ... on AuthPayload { accessToken refreshToken }
+    ... on Error { message }
+  }
+}
+
+mutation CreateTask {
+  createTask(input: {
+    title: "Try the Task API"
+    priority: HIGH
+  }) {
+    ... on TaskPayload { task { id title priority } }
+    ... on ValidationError { fieldErrors { path message } }
+  }
+}
 
 query MyTasks($after: String) {
   me { email }
-  tasks(first: 10, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+  tasks(first: 10, after: $after) {
     totalCount
-    edges { cursor node { id title completed dueAt priority } }
+    edges { node { id title completed dueAt priority } }
     pageInfo { hasNextPage endCursor }
   }
 }

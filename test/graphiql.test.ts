@@ -1,0 +1,199 @@
+// GraphiQL in a real browser (Debian's Chromium through playwright-core): the page the real server serves
+// opens on the guide query, runs a signup typed into its editor, takes the token from the result pane and
+// sends it through the Headers pane. Leaves a screenshot in test/artifacts/graphiql.png.
+//
+// The page bundles GraphiQL (@graphql-yoga/render-graphiql) instead of loading it from a CDN, so it works
+// offline: the test refuses, records and fails on any request that would leave the machine.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, validate } from 'graphql';
+import { chromium, type BrowserContext, type Locator, type Page, type Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../src/schema/index.ts';
+import { GRAPHIQL_DEFAULT_QUERY } from '../src/yoga.ts';
+import { freePort, startServer, type ServerProcess } from './helpers/process.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const SCREENSHOT = path.join(ARTIFACTS, 'graphiql.png');
+
+if (process.env.TEST_DB !== 'postgres') {
+  describe('GraphiQL', () => {
+    it('opens on a default query that is valid against the schema', () => {
+      const errors = validate(schema, parse(GRAPHIQL_DEFAULT_QUERY));
+      expect(errors.map((e) => e.message)).toEqual([]);
+    });
+
+    it('serves assets of the same version as graphql-yoga', () => {
+      const require = createRequire(import.meta.url);
+      const version = (pkg: string) => (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+      expect(
+        version('@graphql-yoga/render-graphiql'),
+        'keep @graphql-yoga/render-graphiql at the version of graphql-yoga',
+      ).toBe(version('graphql-yoga'));
+    });
+
+    describe('in Chromium', () => {
+      let server: ServerProcess | undefined;
+      let dataDir: string;
+      let profileDir: string | undefined;
+      let context: BrowserContext | undefined;
+
+      beforeAll(async () => {
+        dataDir = mkdtempSync(path.join(tmpdir(), 'taskapi-graphiql-'));
+        server = await startServer({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+      });
+
+      afterAll(async () => {
+        await context?.close().catch(() => {});
+        if (server) {
+          server.child.kill('SIGTERM');
+          await server.exited;
+        }
+        rmSync(dataDir, { recursive: true, force: true });
+        if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+      });
+
+      it('signs up, sets the Authorization header and runs `me`', { timeout: 120_000 }, async () => {
+        if (!existsSync(CHROMIUM)) {
+          throw new Error(`${CHROMIUM} is missing: install Chromium (apt-get install chromium) to run the GraphiQL browser test`);
+        }
+        const url = server!.url;
+        profileDir = mkdtempSync(path.join(tmpdir(), 'taskapi-chromium-'));
+        context = await chromium.launchPersistentContext(profileDir, {
+          executablePath: CHROMIUM,
+          headless: true,
+          args: CHROMIUM_ARGS,
+          viewport: { width: 1400, height: 1000 },
+        });
+
+        const outside: string[] = [];
+        await context.route(
+          (u) => u.host !== new URL(url).host,
+          (route) => answerOutside(route, outside),
+        );
+
+        const page = context.pages()[0] ?? (await context.newPage());
+        const pageErrors: string[] = [];
+        page.on('pageerror', (error) => pageErrors.push(error.message));
+        const sentHeaders: Record<string, string>[] = [];
+        page.on('request', (request) => {
+          if (request.method() === 'POST' && request.url() === `${url}/graphql`) sentHeaders.push(request.headers());
+        });
+
+        await page.goto(`${url}/graphql`);
+        const queryEditor = page.locator('.graphiql-query-editor .monaco-editor');
+        await queryEditor.waitFor({ timeout: 30_000 });
+
+        // A fresh profile opens on the default query.
+        await expect.poll(() => storedTabQuery(page), { timeout: 10_000 }).toBe(GRAPHIQL_DEFAULT_QUERY);
+        const shown = await editorText(page, '.graphiql-query-editor');
+        expect(shown).toContain('# Welcome to the Task API.');
+        expect(shown).toContain('mutation Signup {');
+
+        // Type a signup into the editor and run it.
+        const email = `graphiql-${Date.now()}@example.com`;
+        await replaceEditorText(page, queryEditor, [
+          'mutation GraphiQLSignup {',
+          `  signup(input: { email: "${email}", password: "a long password" }) {`,
+          '    __typename',
+          '    ... on AuthPayload { accessToken }',
+          '    ... on Error { message }',
+          '  }',
+          '}',
+        ].join('\n'));
+        await waitForActiveTab(page, 'GraphiQLSignup');
+        await page.locator('.graphiql-execute-button').click();
+        const signupResult = await waitForResult(page, '"signup":');
+        expect(signupResult).toContain('"__typename":"AuthPayload"');
+        const accessToken = /"accessToken":"([^"]+)"/.exec(signupResult)?.[1];
+        expect(accessToken, signupResult).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+        // Headers pane: the token, then `me`.
+        await page.getByRole('button', { name: 'Headers', exact: true }).click();
+        const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .monaco-editor');
+        await replaceEditorText(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${accessToken}` }, null, 2));
+        await replaceEditorText(page, queryEditor, 'query WhoAmI { me { email } }');
+        await waitForActiveTab(page, 'WhoAmI');
+        await page.locator('.graphiql-execute-button').click();
+        const meResult = await waitForResult(page, '"me":');
+        expect(meResult).toContain(`"me":{"email":"${email}"}`);
+        expect(sentHeaders.at(-1)?.authorization).toBe(`Bearer ${accessToken}`);
+
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: SCREENSHOT });
+
+        expect(pageErrors).toEqual([]);
+        expect(outside, 'requests that would leave the machine').toEqual([]);
+      });
+    });
+  });
+}
+
+/** Records and refuses a request that would leave the machine. */
+async function answerOutside(route: Route, outside: string[]): Promise<void> {
+  outside.push(route.request().url());
+  return route.abort();
+}
+
+/** The query of GraphiQL's first tab, as GraphiQL stores it. */
+async function storedTabQuery(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const state = JSON.parse(localStorage.getItem('graphiql:tabState') ?? 'null') as { tabs?: { query?: string }[] } | null;
+    return state?.tabs?.[0]?.query;
+  });
+}
+
+/** What a Monaco editor under `container` renders (visible lines only), with ordinary spaces. */
+async function editorText(page: Page, container: string): Promise<string> {
+  return (await page.locator(`${container} .view-lines`).first().innerText()).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Replaces an editor's text the way a person pasting would: focus it, select all, paste. (Typing key by
+ * key fights Monaco's bracket auto-closing and suggestions; a paste is taken verbatim.)
+ */
+async function replaceEditorText(page: Page, editor: Locator, text: string): Promise<void> {
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.evaluate((value) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', value);
+    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+/** GraphiQL names the tab after the operation once it has parsed the editor; run only after that. */
+async function waitForActiveTab(page: Page, title: string): Promise<void> {
+  await expect
+    .poll(() => page.locator('.graphiql-tab-active .graphiql-tab-button').innerText(), { timeout: 10_000 })
+    .toBe(title);
+}
+
+/** The result pane's text without whitespace (Monaco wraps long tokens over several lines) once it holds `marker`. */
+async function waitForResult(page: Page, marker: string): Promise<string> {
+  let text = '';
+  await expect
+    .poll(
+      async () => {
+        text = (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, '');
+        return text.includes(marker) || text.includes('"errors":');
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  return text;
+}

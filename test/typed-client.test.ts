@@ -1,0 +1,104 @@
+// examples/typed-client against the real server: its script (GraphQL Code Generator documents + urql, token
+// refresh on UNAUTHENTICATED) runs to the end, it typechecks, and its committed generated files are current.
+// The example is its own package: when its node_modules is missing, this test runs `npm ci` there first.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startServer, type ServerProcess } from './helpers/process.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../examples/typed-client/', import.meta.url));
+const bin = (name: string) => path.join(EXAMPLE, 'node_modules', '.bin', name);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], env: Record<string, string> = {}, timeout = 120_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd: EXAMPLE, env: { ...process.env, ...env }, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+const installed = () => ['tsx', 'tsc', 'graphql-codegen'].every((name) => existsSync(bin(name)));
+
+/** `npm ci` in the example unless it is installed; tried again when it fails (e.g. while another run installs too). */
+async function installExample(): Promise<void> {
+  let last: Run | undefined;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (installed()) return;
+    last = await run('npm', ['ci', '--no-audit', '--no-fund'], {}, 170_000);
+    if (last.code === 0 && installed()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+  throw new Error(`npm ci in examples/typed-client failed:\n${last ? show(last) : ''}`);
+}
+
+if (process.env.TEST_DB !== 'postgres') {
+  describe('examples/typed-client', () => {
+    let server: ServerProcess | undefined;
+    let dataDir: string;
+
+    beforeAll(async () => {
+      await installExample();
+      dataDir = mkdtempSync(path.join(tmpdir(), 'taskapi-typed-client-'));
+      server = await startServer({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+    }, 600_000);
+
+    afterAll(async () => {
+      if (server) {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('runs its script against the server: signup, tasks, cursor paging, toggle, token refresh, delete', { timeout: 120_000 }, async () => {
+      const result = await run(bin('tsx'), ['src/main.ts'], { API_URL: `${server!.url}/graphql` });
+      expect(result.code, show(result)).toBe(0);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          `Task API at ${server!.url}/graphql`,
+          expect.stringMatching(/^- signed up as typed-client-.+@example\.com/),
+          '- created 5 tasks: Example task 1, Example task 2, Example task 3, Example task 4, Example task 5',
+          '- a blank title is refused: input.title: title must not be empty',
+          '- page 1: Example task 1, Example task 2 (2/5)',
+          '- page 2: Example task 3, Example task 4 (4/5)',
+          '- page 3: Example task 5 (5/5)',
+          expect.stringMatching(/^- toggled "Example task 2": completed at /),
+          '- access token rejected (401 UNAUTHENTICATED): refreshed the token pair and retried: me still answers',
+          '- deleted "Example task 3"',
+          '- 4 tasks left, 1 completed',
+        ]),
+      );
+      expect(lines.at(-1)).toBe('OK: all steps passed (token refreshes: 1)');
+      expect(result.stderr).not.toMatch(/FAILED/);
+    });
+
+    it('exits non-zero, saying what failed, when the API cannot be reached', { timeout: 60_000 }, async () => {
+      const result = await run(bin('tsx'), ['src/main.ts'], { API_URL: `http://127.0.0.1:${await freePort()}/graphql` });
+      expect(result.code, show(result)).toBe(1);
+      expect(result.stderr).toMatch(/^FAILED: signup: /m);
+    });
+
+    it('typechecks (tsc --noEmit)', { timeout: 120_000 }, async () => {
+      const result = await run(bin('tsc'), ['--noEmit', '-p', '.']);
+      expect(result.code, show(result)).toBe(0);
+    });
+
+    it('has current generated files (graphql-codegen --check; `npm run codegen` fixes it)', { timeout: 120_000 }, async () => {
+      const result = await run(bin('graphql-codegen'), ['--config', 'codegen.ts', '--check']);
+      expect(result.code, show(result)).toBe(0);
+    });
+  });
+}
