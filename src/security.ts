@@ -26,8 +26,7 @@ export function securityPlugins(schema: GraphQLSchema, production: boolean): Plu
   const exposeLimits = !production;
   return [
     useBodyLimit(LIMITS.maxBodyBytes),
-    // A browser form or text/plain POST (a "simple" request, no CORS preflight) is refused.
-    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+    usePostCSRFPrevention(),
     EnvelopArmorPlugin({
       maxAliases: { n: LIMITS.maxAliases, exposeLimits },
       maxDepth: { n: LIMITS.maxDepth, exposeLimits, ignoreIntrospection: !production, flattenFragments: true },
@@ -39,6 +38,18 @@ export function securityPlugins(schema: GraphQLSchema, production: boolean): Plu
     useConnectionCost(schema, LIMITS.maxCost, exposeLimits),
     ...(production ? [useDisableIntrospection() as Plugin] : []),
   ];
+}
+
+// A browser form or text/plain POST (a "simple" request, no CORS preflight) is refused unless it carries
+// a custom header. GET is left alone: it can only run queries (yoga answers a mutation over GET with 405),
+// and credentials travel in the Authorization header, never in cookies a forged request could borrow.
+function usePostCSRFPrevention(): Plugin {
+  const csrf = useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] });
+  return {
+    onRequestParse(payload) {
+      if (payload.request.method !== 'GET') return csrf.onRequestParse?.(payload);
+    },
+  };
 }
 
 function useBodyLimit(maxBytes: number): Plugin {

@@ -94,8 +94,12 @@ describe('CSRF', () => {
 
   it('refuses mutations over GET with 405', async () => {
     const query = encodeURIComponent('mutation { logout { revokedSessions } }');
-    const res = await dev.fetch(`/graphql?query=${query}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+    const res = await dev.fetch(`/graphql?query=${query}`, { headers: { accept: 'application/json' } });
     expect(res.status).toBe(405);
+    // Queries over GET work, with no special header.
+    const get = await dev.fetch(`/graphql?query=${encodeURIComponent('{ me { id } }')}`, { headers: { accept: 'application/json' } });
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual({ data: { me: null } });
   });
 });
 

@@ -38,8 +38,8 @@ export function isUnauthenticated(error: CombinedError): boolean {
 export function createClient(url: string, session: Session): Client {
   return new Client({
     url,
-    // POST every operation. (urql sends queries as GET by default; the API's CSRF protection refuses a GET
-    // without an `x-graphql-yoga-csrf` header, since a browser can send one from any site.)
+    // POST every operation (urql sends queries as GET by default): keeps queries and variables out of URLs
+    // and access logs.
     preferGetMethod: false,
     // No cacheExchange: a script wants every read to reflect its own writes. An app would add one (or
     // Graphcache) in front of authExchange.
