@@ -1,6 +1,5 @@
 // The GraphQL HTTP handler: schema, per-request context, error masking, /health and /ready.
 // Kept apart from server.ts so tests run it in process through yoga.fetch.
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
@@ -35,7 +34,8 @@ export function createApp(config: Config, db: Database, rateLimits: RateLimitSet
     healthCheckEndpoint: '/health',
     landingPage: false,
     // GraphiQL bundled into the page: yoga's default loads it from a CDN, which offline users cannot reach.
-    renderGraphiQL,
+    // Imported on first use: the bundle is 9 MB of JavaScript (tens of MB of memory) that production never serves.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: config.isProduction ? false : { title: 'Task API', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     batching: false,
     // Unexpected errors are logged once, with their cause, by maskError below.

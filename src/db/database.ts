@@ -2,11 +2,9 @@
 // (PostgreSQL compiled to WASM, in-process) persisted in DATA_DIR. Same schema, migrations and queries.
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { migrate } from './migrator.ts';
 import { pgliteRunner, postgresRunner, type SqlRunner } from './sql-runner.ts';
@@ -76,6 +74,12 @@ async function openPglite(dataDir: string | undefined, onQuery?: QueryListener):
     mkdirSync(dataPath, { recursive: true });
     releaseLock = lockDataDir(path.resolve(dataDir, 'pglite.lock'));
   }
+  // Loaded only for the embedded database: PostgreSQL deployments never pay for PGlite's code in memory.
+  const [{ PGlite }, { pg_trgm }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('pglite-prisma-adapter'),
+  ]);
   let db: PGlite;
   try {
     db = await PGlite.create(dataPath, { extensions: { pg_trgm } });

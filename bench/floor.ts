@@ -1,0 +1,174 @@
+// The floor: what this machine can do for each workload without GraphQL. A plain node:http + pg server
+// that does the API's work for the bench operations and nothing else: the same JWT verification (the
+// application's token service: jsonwebtoken, HS256 KeyObject, iss/aud), the same session lookup, the same
+// SQL text and parameters as Prisma (bench/sql.ts), the same argon2 verification and the same JSON out.
+// No schema, parsing, validation, Prisma, plugins or logging. The API's throughput divided by this one is
+// the "ratio to the floor" of the benchmark.
+//
+// Started by bench/run.ts with the server's environment (PORT, DATABASE_URL, JWT_SECRET, …).
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { needsRehash, verifyAgainstDummy, verifyPassword } from '../src/auth/passwords.ts';
+import { createTokenService, hashRefreshToken, newRefreshToken, type AccessClaims } from '../src/auth/tokens.ts';
+import { PAGE_SIZE } from './operations.ts';
+import {
+  AFTER_PAGE_SQL,
+  FIRST_PAGE_SQL,
+  INSERT_REFRESH_TOKEN_SQL,
+  INSERT_SESSION_SQL,
+  INSERT_TASK_SQL,
+  SEARCH_PAGE_SQL,
+  SESSION_SQL,
+  sqlTimestamp,
+  USER_BY_EMAIL_SQL,
+} from './sql.ts';
+
+const config = loadConfig();
+if (!config.DATABASE_URL) throw new Error('the floor needs DATABASE_URL');
+const tokens = createTokenService(config);
+
+// The same pool settings as src/db/database.ts.
+const pool = new pg.Pool({
+  connectionString: config.DATABASE_URL,
+  max: config.DATABASE_POOL_SIZE,
+  connectionTimeoutMillis: 5_000,
+  idleTimeoutMillis: 30_000,
+  statement_timeout: 15_000,
+  query_timeout: 17_000,
+});
+pool.on('error', () => {});
+
+const query = (text: string, values: unknown[]) => pool.query({ text, values, rowMode: 'array' });
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+async function viewer(authorization: string | undefined): Promise<AccessClaims> {
+  const match = authorization ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(authorization.trim()) : null;
+  const claims = match ? tokens.verifyAccess(match[1]!) : null;
+  if (!claims) throw new HttpError(401, 'The access token is malformed, expired or invalid');
+  const { rows } = await query(SESSION_SQL, [claims.sessionId, claims.userId, sqlTimestamp(new Date()), claims.tokenVersion, '1', '0']);
+  if (rows.length === 0) throw new HttpError(401, 'The access token has been revoked');
+  return claims;
+}
+
+// Row = the 10 task columns in table order (bench/sql.ts).
+type TaskRow = [string, string, string, string | null, boolean, Date | null, Date | null, number, Date, Date];
+const globalId = (id: string) => Buffer.from(`Task:${id}`, 'utf8').toString('base64url');
+const cursor = (row: TaskRow) =>
+  Buffer.from(JSON.stringify(['CREATED_AT:DESC', row[8].toISOString(), row[0]]), 'utf8').toString('base64url');
+const node = (row: TaskRow) => ({ id: globalId(row[0]), title: row[2], completed: row[4], createdAt: row[8].toISOString() });
+
+async function tasksPage(claims: AccessClaims, variables: { after?: string; search?: string }) {
+  const limit = String(PAGE_SIZE + 1);
+  let result;
+  if (variables.after) {
+    const [tag, value, id] = JSON.parse(Buffer.from(variables.after, 'base64url').toString('utf8')) as [string, string, string];
+    if (tag !== 'CREATED_AT:DESC') throw new HttpError(400, 'bad cursor');
+    const at = sqlTimestamp(new Date(value));
+    result = await query(AFTER_PAGE_SQL, [claims.userId, at, at, at, id, limit, '0']);
+  } else if (variables.search) {
+    const term = variables.search.replace(/[\\%_]/g, '\\$&');
+    result = await query(SEARCH_PAGE_SQL, [claims.userId, term, term, limit, '0']);
+  } else {
+    result = await query(FIRST_PAGE_SQL, [claims.userId, limit, '0']);
+  }
+  const rows = result.rows as TaskRow[];
+  const page = rows.slice(0, PAGE_SIZE);
+  const last = page.at(-1);
+  return {
+    tasks: {
+      edges: page.map((row) => ({ node: node(row) })),
+      pageInfo: { hasNextPage: rows.length > PAGE_SIZE, endCursor: last ? cursor(last) : null },
+    },
+  };
+}
+
+async function createTask(claims: AccessClaims, variables: { input: { title: string } }) {
+  const title = variables.input.title.trim();
+  if (title.length < 1 || title.length > 200) throw new HttpError(400, 'bad title');
+  const now = sqlTimestamp(new Date());
+  const { rows } = await query(INSERT_TASK_SQL, [uuid7(), claims.userId, title, null, false, null, null, 0, now, now]);
+  return { createTask: { __typename: 'TaskPayload', task: node(rows[0] as TaskRow) } };
+}
+
+async function login(variables: { input: { email: string; password: string } }) {
+  const email = variables.input.email.trim().toLowerCase();
+  const { rows } = await query(USER_BY_EMAIL_SQL, [email, '1', '0']);
+  const user = rows[0] as [string, string, string | null, string, number] | undefined;
+  const ok = user ? await verifyPassword(user[3], variables.input.password) : await verifyAgainstDummy(variables.input.password);
+  if (!user || !ok) return { login: { __typename: 'InvalidCredentialsError' } };
+  if (needsRehash(user[3])) throw new Error('bench users are hashed with the current parameters');
+  const now = new Date();
+  const session = await query(INSERT_SESSION_SQL, [
+    uuid7(), user[0], sqlTimestamp(now), sqlTimestamp(new Date(now.getTime() + config.SESSION_TTL_SECONDS * 1000)),
+  ]);
+  const sessionId = (session.rows[0] as [string])[0];
+  const refreshToken = newRefreshToken();
+  await query(INSERT_REFRESH_TOKEN_SQL, [uuid7(), sessionId, hashRefreshToken(refreshToken), sqlTimestamp(new Date())]);
+  const access = tokens.signAccess({ userId: user[0], sessionId, tokenVersion: user[4] });
+  return { login: { __typename: 'AuthPayload', accessToken: access.token } };
+}
+
+/** A UUIDv7, as Prisma's uuid(7) default makes them for new rows. */
+function uuid7(): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(Date.now(), 0, 6);
+  bytes[6] = 0x70 | (bytes[6]! & 0x0f);
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+async function handle(req: IncomingMessage, body: string): Promise<unknown> {
+  const { operationName, variables = {} } = JSON.parse(body) as { operationName?: string; variables?: any };
+  switch (operationName) {
+    case 'FirstPage':
+    case 'DeepPage':
+    case 'Search':
+      return tasksPage(await viewer(req.headers.authorization), variables);
+    case 'CreateTask':
+      return createTask(await viewer(req.headers.authorization), variables);
+    case 'Login':
+      return login(variables);
+    default:
+      throw new HttpError(400, `unknown operation ${String(operationName)}`);
+  }
+}
+
+function send(res: ServerResponse, status: number, payload: unknown) {
+  const json = JSON.stringify(payload);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+const server = createServer((req, res) => {
+  if (req.url === '/health') return send(res, 200, { ok: true });
+  if (req.method !== 'POST' || req.url !== '/graphql') return send(res, 404, { errors: [{ message: 'not found' }] });
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    handle(req, Buffer.concat(chunks).toString('utf8')).then(
+      (data) => send(res, 200, { data }),
+      (error: unknown) => {
+        const status = error instanceof HttpError ? error.status : 500;
+        send(res, status, { errors: [{ message: error instanceof Error ? error.message : String(error) }] });
+      },
+    );
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(config.PORT, config.HOST, () => console.log(`floor on http://localhost:${config.PORT}/graphql`));
+
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  void pool.end().finally(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

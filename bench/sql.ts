@@ -1,0 +1,65 @@
+// The statements Prisma sends for the benchmark's operations, verbatim (text and parameter shapes), so
+// that the floor server runs exactly the same SQL as the API. They were captured from the pg pool under
+// Prisma; `npm run bench` captures them again before measuring and stops if they no longer match
+// (see checkFloorSql in run.ts), so this file cannot silently drift from the application.
+
+const TASK_COLUMNS =
+  '"public"."tasks"."id", "public"."tasks"."user_id", "public"."tasks"."title", "public"."tasks"."description", ' +
+  '"public"."tasks"."completed", "public"."tasks"."completed_at", "public"."tasks"."due_at", "public"."tasks"."priority", ' +
+  '"public"."tasks"."created_at", "public"."tasks"."updated_at"';
+const NEWEST_FIRST = 'ORDER BY "public"."tasks"."created_at" DESC, "public"."tasks"."id" DESC';
+
+/** The session lookup of src/context.ts. Values: session id, user id, now, token version, '1', '0'. */
+export const SESSION_SQL =
+  'SELECT "public"."sessions"."id" FROM "public"."sessions" LEFT JOIN "public"."users" AS "j0" ON ("j0"."id") = ("public"."sessions"."user_id") ' +
+  'WHERE ("public"."sessions"."id" = $1 AND "public"."sessions"."user_id" = $2 AND "public"."sessions"."revoked_at" IS NULL ' +
+  'AND "public"."sessions"."expires_at" > $3 AND ("j0"."token_version" = $4 AND ("j0"."id" IS NOT NULL))) LIMIT $5 OFFSET $6';
+
+/** W1: the first page, newest first. Values: user id, page size + 1 (string), '0'. */
+export const FIRST_PAGE_SQL =
+  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE "public"."tasks"."user_id" = $1 ${NEWEST_FIRST} LIMIT $2 OFFSET $3`;
+
+/** W2: the page after a keyset cursor. Values: user id, created_at x3, id, page size + 1, '0'. */
+export const AFTER_PAGE_SQL =
+  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."created_at" <= $2 ` +
+  `AND ("public"."tasks"."created_at" < $3 OR ("public"."tasks"."created_at" = $4 AND "public"."tasks"."id" < $5))) ${NEWEST_FIRST} LIMIT $6 OFFSET $7`;
+
+/** W5: the first page of a search. Values: user id, escaped term x2, page size + 1, '0'. */
+export const SEARCH_PAGE_SQL =
+  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND ("public"."tasks"."title" ILIKE ('%' || $2 || '%') ` +
+  `OR "public"."tasks"."description" ILIKE ('%' || $3 || '%'))) ${NEWEST_FIRST} LIMIT $4 OFFSET $5`;
+
+/** W3: createTask. Values: id (UUIDv7), user id, title, description, completed, completed_at, due_at, priority, created_at, updated_at. */
+export const INSERT_TASK_SQL =
+  'INSERT INTO "public"."tasks" ("id","user_id","title","description","completed","completed_at","due_at","priority","created_at","updated_at") ' +
+  `VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING ${TASK_COLUMNS}`;
+
+/** Login, 1/3: the user by email. Values: email, '1', '0'. */
+export const USER_BY_EMAIL_SQL =
+  'SELECT "public"."users"."id", "public"."users"."email", "public"."users"."name", "public"."users"."password_hash", ' +
+  '"public"."users"."token_version", "public"."users"."created_at", "public"."users"."updated_at" FROM "public"."users" ' +
+  'WHERE ("public"."users"."email" = $1 AND 1=1) LIMIT $2 OFFSET $3';
+
+/** Login, 2/3: the session. Values: id (UUIDv7), user id, created_at, expires_at. */
+export const INSERT_SESSION_SQL =
+  'INSERT INTO "public"."sessions" ("id","user_id","created_at","expires_at") VALUES ($1,$2,$3,$4) RETURNING "public"."sessions"."id"';
+
+/** Login, 3/3: the refresh token. Values: id (UUIDv7), session id, token hash, created_at. */
+export const INSERT_REFRESH_TOKEN_SQL =
+  'INSERT INTO "public"."refresh_tokens" ("id","session_id","token_hash","created_at") VALUES ($1,$2,$3,$4) ' +
+  'RETURNING "public"."refresh_tokens"."id", "public"."refresh_tokens"."session_id", "public"."refresh_tokens"."token_hash", ' +
+  '"public"."refresh_tokens"."created_at", "public"."refresh_tokens"."used_at"';
+
+export const FLOOR_SQL = {
+  SESSION_SQL,
+  FIRST_PAGE_SQL,
+  AFTER_PAGE_SQL,
+  SEARCH_PAGE_SQL,
+  INSERT_TASK_SQL,
+  USER_BY_EMAIL_SQL,
+  INSERT_SESSION_SQL,
+  INSERT_REFRESH_TOKEN_SQL,
+};
+
+/** How Prisma sends a DateTime parameter: "2026-01-06 12:00:00.000" (UTC). */
+export const sqlTimestamp = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 23);
