@@ -5,7 +5,6 @@ import { encodeGlobalId, idOfType, NIL_UUID } from '../global-id.ts';
 import type { Task } from '../generated/prisma/client.ts';
 import * as tasks from '../services/tasks.ts';
 import { DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, type Page, type TaskOrder } from '../services/task-pagination.ts';
-import type { SignedInContext } from '../context.ts';
 
 const TaskPriority = builder.enumType('TaskPriority', {
   description: 'How important a task is. Sorts NONE < LOW < MEDIUM < HIGH.',
@@ -132,11 +131,6 @@ const taskListArgs = builder.args((t) => ({
   orderBy: t.field({ type: TaskOrderInput, description: 'Sort order; default CREATED_AT DESC. Cursors only work with the order they were made for.' }),
 }));
 
-type TaskListArgs = Parameters<typeof tasks.listTasks>[2];
-
-function listFor(ctx: SignedInContext, userId: string, args: TaskListArgs): Promise<TaskConnectionShape> {
-  return tasks.listTasks(ctx, userId, args);
-}
 
 const tasksDescription =
   'Your tasks, one page at a time (Relay cursor pagination). Errors: BAD_USER_INPUT for first/last out of 1..100, both first and last, a cursor that does not decode or was made for another orderBy.';
@@ -147,7 +141,7 @@ builder.prismaObjectField('User', 'tasks', (t) =>
     type: TaskConnection,
     description: tasksDescription,
     args: taskListArgs,
-    resolve: (user, args, ctx) => listFor(ctx as SignedInContext, user.id, args),
+    resolve: (user, args, ctx): Promise<TaskConnectionShape> => tasks.listTasks(ctx, user.id, args),
   }),
 );
 
@@ -166,7 +160,7 @@ builder.queryFields((t) => ({
     type: TaskConnection,
     description: `${tasksDescription} Requires sign-in.`,
     args: taskListArgs,
-    resolve: (_root, args, ctx) => listFor(ctx, ctx.viewer.userId, args),
+    resolve: (_root, args, ctx): Promise<TaskConnectionShape> => tasks.listTasks(ctx, ctx.viewer.userId, args),
   }),
 }));
 

@@ -165,8 +165,11 @@ export interface TaskListArgs extends PageArgs {
   orderBy?: TaskOrder | null;
 }
 
-/** One page of the user's tasks (one query), plus a lazy count of the filtered set. */
-export async function listTasks(ctx: SignedInContext | { prisma: SignedInContext['prisma'] }, userId: string, args: TaskListArgs) {
+/**
+ * One page of `userId`'s tasks (one query), plus a lazy count of the filtered set. The caller decides
+ * whose list it may read: the signed-in user's own (Query.tasks, me.tasks, AuthPayload.user.tasks).
+ */
+export async function listTasks(ctx: Pick<SignedInContext, 'prisma'>, userId: string, args: TaskListArgs) {
   const order = args.orderBy ?? DEFAULT_ORDER;
   const plan = planPage(order, args);
   const scope = filterWhere(userId, args.filter);
