@@ -7,7 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { Context, SignedInContext } from './context.ts';
 import { AppError } from './errors.ts';
 import { DateTimeScalar } from './scalars.ts';
-import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
+import { assertDecodable, decodeGlobalId, encodeGlobalId } from './global-id.ts';
 import { unauthenticated } from './errors.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
 import type PrismaTypes from './generated/pothos-types.ts';
@@ -59,13 +59,20 @@ export const builder = new SchemaBuilder<{
       description: 'Fetches any object by its global id; null when it does not exist, is not yours, or you are not signed in.',
       args: { id: { description: 'A global id, as returned in an `id` field.' } },
       // Anonymous callers see no nodes at all; signed-in lookups are scoped by each node's findUnique.
-      resolve: (_root, { id }, context, _info, resolveNode) => (context.viewer ? resolveNode(id) : null),
+      resolve: (_root, { id }, context, _info, resolveNode) => {
+        if (!context.viewer) return null;
+        assertDecodable(id);
+        return resolveNode(id);
+      },
     },
     nodesQueryOptions: {
       description: 'Fetches several objects by global id, in order; null for each id that does not exist or is not yours.',
       args: { ids: { description: 'Global ids, as returned in `id` fields.' } },
-      resolve: (_root, { ids }, context, _info, resolveNodes) =>
-        context.viewer ? resolveNodes(ids) : ids.map(() => null),
+      resolve: (_root, { ids }, context, _info, resolveNodes) => {
+        if (!context.viewer) return ids.map(() => null);
+        ids.forEach(assertDecodable);
+        return resolveNodes(ids);
+      },
     },
   },
 });

@@ -4,7 +4,7 @@ import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { Config } from './config.ts';
-import { createAuthRateLimiter, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './auth/rate-limit.ts';
+import { createAuthRateLimiter, type RateLimitSettings } from './auth/rate-limit.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { resolveViewer, type AppServices, type Context } from './context.ts';
 import type { Database } from './db/database.ts';
@@ -19,7 +19,15 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp(config: Config, db: Database, rateLimits: RateLimitSettings = DEFAULT_RATE_LIMITS): App {
+export function createApp(
+  config: Config,
+  db: Database,
+  rateLimits: RateLimitSettings = {
+    perAccount: config.RATE_LIMIT_PER_ACCOUNT,
+    perAddress: config.RATE_LIMIT_PER_ADDRESS,
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+  },
+): App {
   const logger = createLogger(config.LOG_LEVEL);
   const services: AppServices = {
     config,

@@ -203,3 +203,20 @@ describe('per client address', () => {
     expectRateLimited(await login(addresses, email, 'wrong again', address));
   });
 });
+
+describe('configuration', () => {
+  it('takes its limits from RATE_LIMIT_* variables', async () => {
+    const configured = await startTestApp({ env: { RATE_LIMIT_PER_ACCOUNT: '2', RATE_LIMIT_WINDOW_SECONDS: '120' } });
+    try {
+      const email = uniqueEmail('configured');
+      expect((await login(configured, email, 'wrong password')).__typename).toBe('InvalidCredentialsError');
+      expect((await login(configured, email, 'wrong password')).__typename).toBe('InvalidCredentialsError');
+      const limited = await login(configured, email, 'wrong password');
+      expect(limited.__typename).toBe('RateLimitedError');
+      expect(limited.retryAfterSeconds).toBeGreaterThan(60);
+      expect(limited.retryAfterSeconds).toBeLessThanOrEqual(120);
+    } finally {
+      await configured.close();
+    }
+  });
+});

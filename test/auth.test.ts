@@ -448,9 +448,12 @@ describe('logout', () => {
     expect((await refresh(account.refreshToken)).__typename).toBe('InvalidTokenError');
     await expectAuthorized(other.accessToken, account.email);
 
-    // Anonymous with nothing to end.
-    expect(await logout(undefined)).toBe(0);
-    expect(await logout({})).toBe(0);
+    // Anonymous without a refresh token: there is no session to name, so sign-in is required.
+    for (const input of [undefined, {}, { allSessions: true }]) {
+      const res = await t.gql(LOGOUT, { input });
+      expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expect(res.data).toBeNull();
+    }
   });
 
   it('ends every session of the user with allSessions: true', async () => {

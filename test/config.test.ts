@@ -22,6 +22,8 @@ describe('config', () => {
     ['NODE_ENV', 'staging'],
     ['ACCESS_TOKEN_TTL_SECONDS', '-5'],
     ['REDIS_URL', 'localhost:6379'],
+    ['RATE_LIMIT_PER_ACCOUNT', '0'],
+    ['RATE_LIMIT_WINDOW_SECONDS', 'soon'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dataDir(), [name]: value })).toThrow(new RegExp(name));

@@ -264,6 +264,9 @@ describe('completion', () => {
     const task = await api.create({ title: 'Already done', completed: true });
     expect(task.completed).toBe(true);
     expectBetween(task.completedAt, before, Date.now());
+    // One instant for all three: a task is never completed before it exists.
+    expect(task.completedAt).toBe(task.createdAt);
+    expect(task.updatedAt).toBe(task.createdAt);
   });
 
   it('setTaskCompleted(true) twice keeps the first completedAt; false clears it', async () => {

@@ -177,7 +177,6 @@ describe('malformed ids are BAD_USER_INPUT, not internal errors', () => {
   const malformed = [
     'abc',
     '',
-    base64('Task:notauuid'),
     base64('Task:'),
     base64('Task'),
     base64(':01234567-89ab-cdef-0123-456789abcdef'),
@@ -202,6 +201,32 @@ describe('malformed ids are BAD_USER_INPUT, not internal errors', () => {
       expectBadUserInput(res);
     }
     expect((await allTasks(alice)).tasks).toEqual(aliceTasks);
+  });
+});
+
+describe('well-formed ids whose key no task can have', () => {
+  const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+  const impossible = [base64('Task:notauuid'), base64('Task:999999'), base64('User:42')];
+
+  it.each(impossible)('%j behaves like a task that does not exist', async (id) => {
+    expect(await alice.task(id)).toBeNull();
+    expect((await alice.gql('query ($id: ID!) { node(id: $id) { id } }', { id })).data).toEqual({ node: null });
+    expect((await alice.gql('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [id] })).data).toEqual({ nodes: [null] });
+    const notFound = { __typename: 'NotFoundError', message: 'Task not found.' };
+    expect(await alice.mutate('deleteTask', { id })).toEqual(notFound);
+    expect(await alice.mutate('updateTask', { id, title: 'x' })).toEqual(notFound);
+    expect(await alice.mutate('setTaskCompleted', { id, completed: true })).toEqual(notFound);
+    expect(await alice.mutate('toggleTaskCompleted', { id })).toEqual(notFound);
+    expect((await allTasks(alice)).tasks).toEqual(aliceTasks);
+  });
+
+  it('anonymous node/nodes are null even for ids that do not decode', async () => {
+    const anonymous = tasksClient(t);
+    const ids = ['abc', base64('Widget:1'), aliceTasks[0]!.id];
+    expect((await anonymous.gql('query ($id: ID!) { node(id: $id) { id } }', { id: 'abc' })).data).toEqual({ node: null });
+    const res = await anonymous.gql('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ nodes: [null, null, null] });
   });
 });
 

@@ -15,8 +15,6 @@ export interface RateLimitSettings {
   windowSeconds: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimitSettings = { perAccount: 10, perAddress: 100, windowSeconds: 15 * 60 };
-
 export interface CredentialAttempt {
   /** Call once the credentials were accepted: gives the reserved points back. */
   succeeded(): Promise<void>;

@@ -24,7 +24,7 @@ export const TaskRef = builder.prismaNode('Task', {
   findUnique: (id, context) => ({ id, userId: context.viewer?.userId ?? NIL_UUID }),
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Short title, 1 to 200 characters (trimmed).' }),
-    description: t.exposeString('description', { nullable: true, description: 'Free text, up to 10,000 characters; null when empty.' }),
+    description: t.exposeString('description', { nullable: true, description: 'Free text, up to 10,000 characters; null when not set or cleared.' }),
     completed: t.exposeBoolean('completed', { description: 'Whether the task is done.' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When it was last marked done; null while not completed.' }),
     dueAt: t.expose('dueAt', { type: 'DateTime', nullable: true, description: 'Optional deadline.' }),

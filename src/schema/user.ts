@@ -127,7 +127,7 @@ builder.mutationFields((t) => ({
   }),
   logout: t.field({
     type: LogoutPayload,
-    description: 'Ends sessions: the one of `refreshToken`, else the calling one; `allSessions: true` ends all of the user\'s. Their access tokens stop working at once.',
+    description: 'Ends sessions: the one of `refreshToken` (works anonymously), else the calling one; `allSessions: true` ends all of the user\'s. Their access tokens stop working at once. Without `refreshToken` it needs sign-in (UNAUTHENTICATED otherwise).',
     args: { input: t.arg({ type: LogoutInput, description: 'Which sessions to end; omit to end the calling session.' }) },
     resolve: (_root, { input }, ctx) => auth.logout(ctx, input ?? {}),
   }),

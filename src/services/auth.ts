@@ -1,6 +1,7 @@
 // Accounts and sessions: signup, login, refresh rotation with reuse detection, logout, changePassword.
 import { z } from 'zod';
 import {
+  unauthenticated,
   EmailTakenError,
   InvalidCredentialsError,
   InvalidTokenError,
@@ -86,6 +87,8 @@ export async function refresh(ctx: Context, input: { refreshToken: string }): Pr
 }
 
 export async function logout(ctx: Context, input: { refreshToken?: string | null; allSessions?: boolean | null }) {
+  // Without a refresh token the call ends the caller's own sessions, so it needs a signed-in caller.
+  if (!input.refreshToken && !ctx.viewer) throw unauthenticated();
   const now = new Date();
   if (input.allSessions) {
     const userId = ctx.viewer?.userId ?? (input.refreshToken ? await userOfRefreshToken(ctx, input.refreshToken) : null);
@@ -96,10 +99,8 @@ export async function logout(ctx: Context, input: { refreshToken?: string | null
   if (input.refreshToken) {
     if (input.refreshToken.length > 256) return { revokedSessions: 0 };
     where = { refreshTokens: { some: { tokenHash: hashRefreshToken(input.refreshToken) } } };
-  } else if (ctx.viewer) {
-    where = { id: ctx.viewer.sessionId, userId: ctx.viewer.userId };
   } else {
-    return { revokedSessions: 0 };
+    where = { id: ctx.viewer!.sessionId, userId: ctx.viewer!.userId };
   }
   const { count } = await ctx.prisma.session.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: now } });
   return { revokedSessions: count };

@@ -45,15 +45,19 @@ export interface UpdateTaskInput {
 export async function createTask(ctx: SignedInContext, input: CreateTaskInput): Promise<Task> {
   const data = parseInput(createSchema, input);
   const completed = data.completed ?? false;
+  // One instant for every timestamp, so completedAt never precedes createdAt.
+  const now = new Date();
   return ctx.prisma.task.create({
     data: {
+      createdAt: now,
+      updatedAt: now,
       userId: ctx.viewer.userId,
       title: data.title,
       description: data.description ?? null,
       dueAt: data.dueAt ?? null,
       priority: data.priority ?? 0,
       completed,
-      completedAt: completed ? new Date() : null,
+      completedAt: completed ? now : null,
     },
   });
 }

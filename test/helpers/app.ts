@@ -47,9 +47,12 @@ export async function startTestApp(
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'taskapi-test-')),
     LOG_LEVEL: 'silent',
+    // Generous throttles, so that only the tests about throttling meet them.
+    RATE_LIMIT_PER_ACCOUNT: '1000',
+    RATE_LIMIT_PER_ADDRESS: '100000',
     ...options.env,
   });
-  const app = createApp(config, database.db, options.rateLimits ?? { perAccount: 1000, perAddress: 100_000, windowSeconds: 900 });
+  const app = createApp(config, database.db, options.rateLimits);
 
   const fetchApp = (p: string, init: RequestInit = {}) => Promise.resolve(app.yoga.fetch(new URL(p, 'http://test.local'), init));
 
