@@ -1,8 +1,10 @@
 // The real process: start-up on the configured database, persistence across restarts, the embedded
 // data-directory lock, bad configuration, and graceful shutdown.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDbKind, type TestDatabase } from './helpers/database.ts';
 import { freePort, postGraphQL, runServer, startServer } from './helpers/process.ts';
@@ -94,6 +96,19 @@ describe(`server process (${testDbKind})`, () => {
       server.child.kill('SIGTERM');
       await server.exited;
     }
+  });
+
+  if (testDbKind === 'pglite') it('runs compiled, as in production (npm run build, then npm run start:prod)', async () => {
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'pipe' });
+    const server = await startServer(
+      { ...env, PORT: String(await freePort()), NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-bytes' },
+      ['--max-old-space-size=192', 'dist/server.js'],
+    );
+    const login = await postGraphQL(server.url, LOGIN, { input: credentials });
+    expect(login.body.data.login.__typename).toBe('AuthPayload');
+    expect(await (await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } })).text()).not.toContain('GraphiQL');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 
   it('stops at start-up on a bad variable, naming it', async () => {

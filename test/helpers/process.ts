@@ -24,9 +24,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function runServer(env: Record<string, string>): ServerProcess {
+/** `command` defaults to the source through tsx (`npm start`); pass node arguments to run something else. */
+export function runServer(env: Record<string, string>, command = ['--import', 'tsx', 'src/server.ts']): ServerProcess {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, command, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,8 +39,8 @@ export function runServer(env: Record<string, string>): ServerProcess {
 }
 
 /** Starts the server and waits until /ready answers 200. */
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
-  const server = runServer(env);
+export async function startServer(env: Record<string, string>, command?: string[], timeoutMs = 30_000): Promise<ServerProcess> {
+  const server = runServer(env, command);
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void server.exited.then((code) => (exitCode = code));
