@@ -23,8 +23,10 @@ export interface Database {
 /** Called with the SQL text of every statement sent to the database (tests count queries with it). */
 export type QueryListener = (sql: string) => void;
 
+type PostgresOptions = { url: string; poolSize?: number; statementTimeoutMs?: number; onQuery?: QueryListener };
+
 export type DatabaseOptions =
-  | { url: string; poolSize?: number; statementTimeoutMs?: number; onQuery?: QueryListener }
+  | PostgresOptions
   /** dataDir undefined = in memory (tests). */
   | { dataDir: string | undefined; onQuery?: QueryListener };
 
@@ -34,7 +36,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return 'url' in options ? openPostgres(options) : openPglite(options.dataDir, options.onQuery);
 }
 
-function openPostgres(options: { url: string; poolSize?: number; statementTimeoutMs?: number; onQuery?: QueryListener }): Database {
+function openPostgres(options: PostgresOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
