@@ -71,7 +71,7 @@ async function tasksPage(claims: AccessClaims, variables: { after?: string; sear
     const [tag, value, id] = JSON.parse(Buffer.from(variables.after, 'base64url').toString('utf8')) as [string, string, string];
     if (tag !== 'CREATED_AT:DESC') throw new HttpError(400, 'bad cursor');
     const at = sqlTimestamp(new Date(value));
-    result = await query(AFTER_PAGE_SQL, [claims.userId, at, at, at, id, limit, '0']);
+    result = await query(AFTER_PAGE_SQL, [claims.userId, at, at, id, limit, '0']);
   } else if (variables.search) {
     const term = variables.search.replace(/[\\%_]/g, '\\$&');
     result = await query(SEARCH_PAGE_SQL, [claims.userId, term, term, limit, '0']);

@@ -19,10 +19,10 @@ export const SESSION_SQL =
 export const FIRST_PAGE_SQL =
   `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE "public"."tasks"."user_id" = $1 ${NEWEST_FIRST} LIMIT $2 OFFSET $3`;
 
-/** W2: the page after a keyset cursor. Values: user id, created_at x3, id, page size + 1, '0'. */
+/** W2: the page after a keyset cursor. Values: user id, created_at x2, id, page size + 1, '0'. */
 export const AFTER_PAGE_SQL =
   `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."created_at" <= $2 ` +
-  `AND ("public"."tasks"."created_at" < $3 OR ("public"."tasks"."created_at" = $4 AND "public"."tasks"."id" < $5))) ${NEWEST_FIRST} LIMIT $6 OFFSET $7`;
+  `AND (NOT ("public"."tasks"."created_at" = $3 AND "public"."tasks"."id" >= $4))) ${NEWEST_FIRST} LIMIT $5 OFFSET $6`;
 
 /** W5: the first page of a search. Values: user id, escaped term x2, page size + 1, '0'. */
 export const SEARCH_PAGE_SQL =

@@ -103,10 +103,14 @@ function beyond(order: TaskOrder, key: Key, way: 'forward' | 'backward'): Prisma
   const cmpOrEqual = ascending ? 'gte' : 'lte';
   const idBeyond = { id: { [cmp]: key.id } };
   if (column !== 'dueAt') {
-    // The redundant `column >= value` bound lets PostgreSQL start the index scan at the cursor.
+    // `column >= value` starts the index scan at the cursor; NOT(the cursor's ties up to its id) drops the
+    // rows at or before the cursor. Spelled as `column > value OR (column = value AND id > …)` instead,
+    // PostgreSQL multiplies the two range estimates, expects ~no rows near the end of a list and picks a
+    // bitmap scan plus sort that reads every remaining row: the page after task 960 of 1,000 then costs
+    // twice the buffers of the first page. These columns are NOT NULL, so NOT is exact here.
     return {
       [column]: { [cmpOrEqual]: key.value },
-      OR: [{ [column]: { [cmp]: key.value } }, { [column]: key.value, ...idBeyond }],
+      NOT: { [column]: key.value, id: { [ascending ? 'lte' : 'gte']: key.id } },
     };
   }
   // DUE_AT: dated tasks in order, then undated ones by id.
