@@ -109,7 +109,7 @@ describe('the migrated database matches schema.prisma', () => {
     await expect(again).rejects.toSatisfy((e) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002');
   });
 
-  it('has a keyset index for every sort order and trigram indexes for search', async () => {
+  it('has a keyset index for every sort order and per-user trigram indexes for search', async () => {
     const rows = await t.db.sql.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'`);
     const names = rows.map((r) => r.indexname);
     for (const index of [
@@ -119,8 +119,8 @@ describe('the migrated database matches schema.prisma', () => {
       'tasks_user_title_idx',
       'tasks_user_due_at_asc_idx',
       'tasks_user_due_at_desc_idx',
-      'tasks_title_trgm_idx',
-      'tasks_description_trgm_idx',
+      'tasks_user_title_trgm_idx',
+      'tasks_user_description_trgm_idx',
     ]) {
       expect(names).toContain(index);
     }

@@ -77,14 +77,15 @@ async function openPglite(dataDir: string | undefined, onQuery?: QueryListener):
     releaseLock = lockDataDir(path.resolve(dataDir, 'pglite.lock'));
   }
   // Loaded only for the embedded database: PostgreSQL deployments never pay for PGlite's code in memory.
-  const [{ PGlite }, { pg_trgm }, { PrismaPGlite }] = await Promise.all([
+  const [{ PGlite }, { pg_trgm }, { btree_gin }, { PrismaPGlite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
     import('pglite-prisma-adapter'),
   ]);
   let db: PGlite;
   try {
-    db = await PGlite.create(dataPath, { extensions: { pg_trgm } });
+    db = await PGlite.create(dataPath, { extensions: { pg_trgm, btree_gin } });
   } catch (error) {
     releaseLock();
     throw error;
