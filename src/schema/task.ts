@@ -83,10 +83,14 @@ interface TaskConnectionShape {
 }
 
 const TaskConnection = builder.objectRef<TaskConnectionShape>('TaskConnection');
-const TaskEdge = builder.objectRef<{ cursor: string; node: Task }>('TaskEdge').implement({
+// Cursors are encoded only when selected: most clients ask for pageInfo.endCursor, not one per edge.
+const TaskEdge = builder.objectRef<{ order: TaskOrder; node: Task }>('TaskEdge').implement({
   description: 'A task and its cursor.',
   fields: (t) => ({
-    cursor: t.exposeString('cursor', { description: 'Opaque keyset cursor of this task, valid for the same orderBy only.' }),
+    cursor: t.string({
+      description: 'Opaque keyset cursor of this task, valid for the same orderBy only.',
+      resolve: ({ order, node }) => encodeCursor(order, node),
+    }),
     node: t.field({ type: TaskRef, description: 'The task.', resolve: (edge) => edge.node }),
   }),
 });
@@ -99,7 +103,7 @@ TaskConnection.implement({
     edges: t.field({
       type: [TaskEdge],
       description: 'The tasks of this page, in order.',
-      resolve: ({ order, page }) => page.rows.map((node) => ({ cursor: encodeCursor(order, node), node })),
+      resolve: ({ order, page }) => page.rows.map((node) => ({ order, node })),
     }),
     pageInfo: t.field({
       type: PageInfo,
@@ -110,8 +114,12 @@ TaskConnection.implement({
         return {
           hasNextPage: page.hasNextPage,
           hasPreviousPage: page.hasPreviousPage,
-          startCursor: first ? encodeCursor(order, first) : null,
-          endCursor: last ? encodeCursor(order, last) : null,
+          get startCursor() {
+            return first ? encodeCursor(order, first) : null;
+          },
+          get endCursor() {
+            return last ? encodeCursor(order, last) : null;
+          },
         };
       },
     }),
