@@ -44,6 +44,7 @@ if (args.has('help')) {
   --duration S          measured seconds per run (default 10; --quick 6)
   --warmup S            warm-up seconds per run (default 3; --quick 1)
   --jit-warmup S        a mix of W1, W2, W3, W5 on each server before the first run (default 10; --quick 6)
+  --rounds R            measure every workload R times, interleaved, and report the medians (default 3; --quick 1)
   --connections C       autocannon connections (default 32)
   --login-clients L     concurrent login clients in W4 (default 8)
   --only W1,W3          run only these workloads (W4 needs W1 for its p99 target)
@@ -61,6 +62,7 @@ const opts = {
   duration: intArg(args, 'duration', quick ? 3 : 10, 1),
   warmup: intArg(args, 'warmup', quick ? 1 : 3, 0),
   jitWarmup: intArg(args, 'jit-warmup', quick ? 6 : 10, 0),
+  rounds: intArg(args, 'rounds', quick ? 1 : 3, 1),
   connections: intArg(args, 'connections', 32, 1),
   loginClients: intArg(args, 'login-clients', 8, 1),
   only: typeof args.get('only') === 'string' ? String(args.get('only')).toUpperCase().split(',') : null,
@@ -182,17 +184,17 @@ async function postgresPids(pool: pg.Pool): Promise<number[]> {
 }
 
 /** Busy CPU ms of the whole machine (all cores), from /proc/stat. */
-function machineBusyMs(): number {
+function machineCpuMs(): { busy: number; steal: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
-  return ((user + nice + system + irq + softirq + steal) * 1000) / CLK_TCK;
+  return { busy: ((user + nice + system + irq + softirq) * 1000) / CLK_TCK, steal: (steal * 1000) / CLK_TCK };
 }
 
 /** CPU ms used since the start of the window by: the target, PostgreSQL, this runner, and everything else. */
 async function cpuWindow(target: Target, pool: pg.Pool) {
   const pids = await postgresPids(pool);
   const sum = (list: number[]) => list.reduce((total, pid) => total + cpuMs(pid), 0);
-  const t0 = { target: cpuMs(target.child.pid!), db: sum(pids), self: process.cpuUsage(), machine: machineBusyMs() };
+  const t0 = { target: cpuMs(target.child.pid!), db: sum(pids), self: process.cpuUsage(), machine: machineCpuMs() };
   return () => {
     const self = process.cpuUsage(t0.self);
     const used = {
@@ -200,7 +202,13 @@ async function cpuWindow(target: Target, pool: pg.Pool) {
       db: sum(pids) - t0.db,
       runner: (self.user + self.system) / 1000,
     };
-    return { ...used, other: Math.max(0, machineBusyMs() - t0.machine - used.target - used.db - used.runner) };
+    const machine = machineCpuMs();
+    return {
+      ...used,
+      other: Math.max(0, machine.busy - t0.machine.busy - used.target - used.db - used.runner),
+      // Time the hypervisor gave this VM's cores to someone else: on a shared host it slows every number.
+      steal: machine.steal - t0.machine.steal,
+    };
   };
 }
 
@@ -254,11 +262,37 @@ interface LoadResult {
   /** Cores used by autocannon (this process) and by processes unrelated to the benchmark. */
   loadgenCores: number;
   otherCores: number;
+  stealCores: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Several rounds of one measurement as one: medians of the rates and latencies, totals of the counts. */
+function combine(results: LoadResult[]): LoadResult {
+  const requests = results.reduce((sum, r) => sum + r.requests, 0);
+  const perRequest = (pick: (r: LoadResult) => number) =>
+    results.reduce((sum, r) => sum + pick(r) * r.requests, 0) / (requests || 1);
+  return {
+    requests,
+    rps: median(results.map((r) => r.rps)),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
+    failures: results.reduce((sum, r) => sum + r.failures, 0),
+    cpuMsPerRequest: perRequest((r) => r.cpuMsPerRequest),
+    dbCpuMsPerRequest: perRequest((r) => r.dbCpuMsPerRequest),
+    loadgenCores: Math.max(...results.map((r) => r.loadgenCores)),
+    otherCores: Math.max(...results.map((r) => r.otherCores)),
+    stealCores: Math.max(...results.map((r) => r.stealCores)),
+  };
 }
 
 /**
@@ -331,6 +365,7 @@ async function measure(
     dbCpuMsPerRequest: cpu.db / all,
     loadgenCores: cpu.runner / seconds,
     otherCores: cpu.other / seconds,
+    stealCores: cpu.steal / seconds,
   }));
 }
 
@@ -519,9 +554,9 @@ async function explain(pool: pg.Pool, users: Users) {
         'SELECT id, created_at FROM tasks WHERE user_id = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1', [u1, depth - 1],
       )).rows[0]!;
       const at = sqlTimestamp(row.created_at);
-      return [`page after task ${depth}`, AFTER_PAGE_SQL, [u1, at, at, at, row.id, '21', '0']];
+      return [`page after task ${depth}`, AFTER_PAGE_SQL, [u1, at, at, row.id, '21', '0']];
     }))),
-    [`W2 after task ${DEEP_TASK}`, AFTER_PAGE_SQL, [u1, stamp, stamp, stamp, id, '21', '0']],
+    [`W2 after task ${DEEP_TASK}`, AFTER_PAGE_SQL, [u1, stamp, stamp, id, '21', '0']],
     ['W5 search', SEARCH_PAGE_SQL, [u0, SEARCH_TERM, SEARCH_TERM, '21', '0']],
   ];
   const out: Record<string, { buffers: number; ms: number; plan: string }> = {};
@@ -565,6 +600,10 @@ interface WorkloadReport {
   /** Cores used by the load generator, and by processes unrelated to the benchmark (should be ~0). */
   loadgenCores: number;
   otherCores: number;
+  /** Cores taken by the hypervisor (steal time) during the run. */
+  stealCores: number;
+  /** The req/s of each round, when there were several (the figures above are their medians). */
+  rounds?: { rps: number[]; floorRps: number[] };
   logins?: { api: LoginStats; floor: LoginStats };
   /** W5 with one connection: the search's own latency. */
   singleClient?: { p50Ms: number; p99Ms: number; floorP50Ms: number; floorP99Ms: number };
@@ -580,17 +619,17 @@ function pad(cells: string[], widths: number[]) {
 }
 
 function printTable(reports: Partial<Record<WorkloadId, WorkloadReport>>) {
-  const header = ['', 'workload', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'floor req/s', 'floor p99', 'floor CPU', 'ratio', 'other'];
+  const header = ['', 'workload', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'floor req/s', 'floor p99', 'floor CPU', 'ratio', 'other', 'steal'];
   const rows = Object.entries(reports).map(([id, r]) => [
     id, r.title, fmtInt(Math.round(r.rps)), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1),
     `${r.serverCpuMsPerRequest.toFixed(2)}+${r.dbCpuMsPerRequest.toFixed(2)}`,
     fmtInt(Math.round(r.floorRps)), r.floorP99Ms.toFixed(1),
-    `${r.floorCpuMsPerRequest.toFixed(2)}+${r.floorDbCpuMsPerRequest.toFixed(2)}`, r.ratio.toFixed(2), r.otherCores.toFixed(2),
+    `${r.floorCpuMsPerRequest.toFixed(2)}+${r.floorDbCpuMsPerRequest.toFixed(2)}`, r.ratio.toFixed(2), r.otherCores.toFixed(2), r.stealCores.toFixed(2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   console.log(`\n${pad(header, widths)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const row of rows) console.log(pad(row, widths));
-  console.log('CPU ms/req = node process + PostgreSQL (bench database), per request. other = cores used by unrelated processes (should be ~0).');
+  console.log('CPU ms/req = node process + PostgreSQL (bench database), per request. other = cores used by unrelated processes (should be ~0); steal = cores the hypervisor gave to other VMs (should be ~0).');
   const single = reports.W5?.singleClient;
   if (single) {
     console.log(`W5 from 1 client: API p50 ${single.p50Ms.toFixed(1)} ms, p99 ${single.p99Ms.toFixed(1)} ms; floor p50 ${single.floorP50Ms.toFixed(1)} ms, p99 ${single.floorP99Ms.toFixed(1)} ms`);
@@ -606,7 +645,7 @@ function printTable(reports: Partial<Record<WorkloadId, WorkloadReport>>) {
 async function main() {
   const started = performance.now();
   const mode = quick ? 'quick' : 'full';
-  console.log(`Task API benchmark (${mode}): ${availableParallelism()} CPUs, ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s per run`);
+  console.log(`Task API benchmark (${mode}): ${availableParallelism()} CPUs, ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s per run, ${opts.rounds} round${opts.rounds > 1 ? 's' : ''} (medians)`);
   const marker = await ensureSeeded();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   pool.on('error', () => {});
@@ -648,43 +687,65 @@ async function main() {
     }
     process.stdout.write('done');
 
-    for (const workload of selected) {
-      const id = workload.id;
-      const result: Partial<Record<Target['name'], { main: LoadResult; logins?: LoadResult; single?: LoadResult }>> = {};
-      for (const target of [api, floor]) {
-        process.stdout.write(`\n${id} ${workload.title} on ${target.name} ... `);
-        const runs = [{ variants: variantsFor(id, users), connections: opts.connections, expect: EXPECT[id] }];
-        if (id === 'W4') runs.push({ variants: variantsFor('LOGIN', users), connections: opts.loginClients, expect: '"AuthPayload"' });
-        const [main, logins] = await measure(target, pool, runs);
-        result[target.name] = { main: main!, logins };
-        process.stdout.write(`${fmtInt(Math.round(main!.rps))} req/s, p50 ${main!.p50Ms.toFixed(1)} ms, p99 ${main!.p99Ms.toFixed(1)} ms` +
-          (logins ? `; logins ${logins.rps.toFixed(1)}/s, p99 ${logins.p99Ms.toFixed(0)} ms` : '') +
-          (main!.failures ? `; ${main!.failures} FAILED` : '') +
-          (main!.otherCores > OTHER_LOAD_WARNING ? `; WARNING: other processes used ${main!.otherCores.toFixed(2)} cores` : ''));
-        if (id === 'W5') {
-          // The same search from one client: the query's own latency, without 32-deep queueing.
-          const [single] = await measure(target, pool, [{ ...runs[0]!, connections: 1 }], 0, Math.max(2, Math.round(opts.duration / 2)));
-          result[target.name]!.single = single;
-          process.stdout.write(`; 1 client: p50 ${single!.p50Ms.toFixed(1)} ms, p99 ${single!.p99Ms.toFixed(1)} ms`);
+    // Each round measures every workload on the API and then on the floor; the rounds are combined by their
+    // median. Two identical runs on this machine's shared cores differed by up to 20 %: one round can be unlucky.
+    type Measured = { main: LoadResult; logins?: LoadResult; single?: LoadResult };
+    const rounds: Partial<Record<WorkloadId, Record<Target['name'], Measured[]>>> = {};
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const workload of selected) {
+        const id = workload.id;
+        const perTarget = (rounds[id] ??= { api: [], floor: [] });
+        for (const target of [api, floor]) {
+          const label = opts.rounds > 1 ? ` (round ${round}/${opts.rounds})` : '';
+          process.stdout.write(`\n${id} ${workload.title} on ${target.name}${label} ... `);
+          const runs = [{ variants: variantsFor(id, users), connections: opts.connections, expect: EXPECT[id] }];
+          if (id === 'W4') runs.push({ variants: variantsFor('LOGIN', users), connections: opts.loginClients, expect: '"AuthPayload"' });
+          const [main, logins] = await measure(target, pool, runs);
+          const measured: Measured = { main: main!, logins };
+          process.stdout.write(`${fmtInt(Math.round(main!.rps))} req/s, p50 ${main!.p50Ms.toFixed(1)} ms, p99 ${main!.p99Ms.toFixed(1)} ms` +
+            (logins ? `; logins ${logins.rps.toFixed(1)}/s, p99 ${logins.p99Ms.toFixed(0)} ms` : '') +
+            (main!.failures ? `; ${main!.failures} FAILED` : '') +
+            (main!.otherCores > OTHER_LOAD_WARNING ? `; WARNING: other processes used ${main!.otherCores.toFixed(2)} cores` : '') +
+            (main!.stealCores > OTHER_LOAD_WARNING ? `; WARNING: the hypervisor took ${main!.stealCores.toFixed(2)} cores (steal)` : ''));
+          if (id === 'W5') {
+            // The same search from one client: the query's own latency, without 32-deep queueing.
+            const [single] = await measure(target, pool, [{ ...runs[0]!, connections: 1 }], 0, Math.max(2, Math.round(opts.duration / 2)));
+            measured.single = single;
+            process.stdout.write(`; 1 client: p50 ${single!.p50Ms.toFixed(1)} ms, p99 ${single!.p99Ms.toFixed(1)} ms`);
+          }
+          perTarget[target.name].push(measured);
         }
       }
-      const a = result.api!.main;
-      const f = result.floor!.main;
+    }
+    for (const workload of selected) {
+      const id = workload.id;
+      const measured = rounds[id]!;
+      const a = combine(measured.api.map((m) => m.main));
+      const f = combine(measured.floor.map((m) => m.main));
+      const logins = (name: Target['name']) => {
+        const list = measured[name].flatMap((m) => (m.logins ? [m.logins] : []));
+        return list.length ? combine(list) : undefined;
+      };
+      const single = (name: Target['name']) => combine(measured[name].map((m) => m.single!));
       const loginStats = (l: LoadResult | undefined): LoginStats => ({
         logins: l?.requests ?? 0, perSecond: r1(l?.rps ?? 0), p50Ms: r1(l?.p50Ms ?? 0), p99Ms: r1(l?.p99Ms ?? 0), failures: l?.failures ?? 0,
       });
       reports[id] = {
         title: workload.title,
         rps: r1(a.rps), p50Ms: r2(a.p50Ms), p99Ms: r2(a.p99Ms), floorRps: r1(f.rps), ratio: r3(a.rps / f.rps),
-        floorP50Ms: r2(f.p50Ms), floorP99Ms: r2(f.p99Ms), requests: a.requests, failures: a.failures + (result.api!.logins?.failures ?? 0),
+        floorP50Ms: r2(f.p50Ms), floorP99Ms: r2(f.p99Ms), requests: a.requests, failures: a.failures + (logins('api')?.failures ?? 0),
         serverCpuMsPerRequest: r3(a.cpuMsPerRequest), floorCpuMsPerRequest: r3(f.cpuMsPerRequest),
         dbCpuMsPerRequest: r3(a.dbCpuMsPerRequest), floorDbCpuMsPerRequest: r3(f.dbCpuMsPerRequest),
         loadgenCores: r2(Math.max(a.loadgenCores, f.loadgenCores)), otherCores: r2(Math.max(a.otherCores, f.otherCores)),
-        ...(id === 'W4' && { logins: { api: loginStats(result.api!.logins), floor: loginStats(result.floor!.logins) } }),
+        stealCores: r2(Math.max(a.stealCores, f.stealCores)),
+        ...(opts.rounds > 1 && {
+          rounds: { rps: measured.api.map((m) => r1(m.main.rps)), floorRps: measured.floor.map((m) => r1(m.main.rps)) },
+        }),
+        ...(id === 'W4' && { logins: { api: loginStats(logins('api')), floor: loginStats(logins('floor')) } }),
         ...(id === 'W5' && {
           singleClient: {
-            p50Ms: r2(result.api!.single!.p50Ms), p99Ms: r2(result.api!.single!.p99Ms),
-            floorP50Ms: r2(result.floor!.single!.p50Ms), floorP99Ms: r2(result.floor!.single!.p99Ms),
+            p50Ms: r2(single('api').p50Ms), p99Ms: r2(single('api').p99Ms),
+            floorP50Ms: r2(single('floor').p50Ms), floorP99Ms: r2(single('floor').p99Ms),
           },
         }),
       };
@@ -705,8 +766,12 @@ async function main() {
   if (disturbed.length) {
     console.log(`WARNING: other processes on this machine used CPU during ${disturbed.map(([id, r]) => `${id} (${r.otherCores} cores)`).join(', ')}: those numbers are disturbed.`);
   }
+  const stolen = Object.entries(reports).filter(([, r]) => r.stealCores > OTHER_LOAD_WARNING);
+  if (stolen.length) {
+    console.log(`WARNING: the hypervisor took CPU from this VM (steal) during ${stolen.map(([id, r]) => `${id} (${r.stealCores} cores)`).join(', ')}: req/s and latencies are low; CPU ms/req still holds.`);
+  }
 
-  const targetsMet = evaluateTargets(reports, rss.api);
+  const targetsMet = evaluateTargets(reports, rss.api, explained);
   console.log('\nTargets:');
   for (const t of targetsMet) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value} (${t.limit})`);
 
@@ -718,7 +783,7 @@ async function main() {
       node: process.version, postgres: await serverVersion(),
     },
     seed: { users: marker.users, tasksPerUser: marker.tasksPerUser, searchUserTasks: marker.searchUserTasks },
-    settings: { serverTuning: { nodeArgs: opts.serverNodeArgs, env: opts.serverEnv }, connections: opts.connections, loginClients: opts.loginClients, warmupSeconds: opts.warmup, durationSeconds: opts.duration, logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+    settings: { serverTuning: { nodeArgs: opts.serverNodeArgs, env: opts.serverEnv }, connections: opts.connections, loginClients: opts.loginClients, warmupSeconds: opts.warmup, durationSeconds: opts.duration, rounds: opts.rounds, logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     workloads: reports,
     serverRssPeakMb: rss.api,
     serverRssBeforeLoadMb: rssBeforeLoad,
@@ -734,7 +799,11 @@ async function main() {
   console.log(`\nWrote bench/results/${file} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`);
 }
 
-function evaluateTargets(reports: Partial<Record<WorkloadId, WorkloadReport>>, rssMb: number | null) {
+function evaluateTargets(
+  reports: Partial<Record<WorkloadId, WorkloadReport>>,
+  rssMb: number | null,
+  explained: Awaited<ReturnType<typeof explain>> | undefined,
+) {
   const out: { name: string; value: string; limit: string; met: boolean }[] = [];
   const { W1, W2, W3, W4, W5 } = reports;
   if (W1) out.push({ name: 'W1 ratio to floor', value: W1.ratio.toFixed(2), limit: '>= 0.25', met: W1.ratio >= 0.25 });
@@ -742,6 +811,12 @@ function evaluateTargets(reports: Partial<Record<WorkloadId, WorkloadReport>>, r
   if (W1 && W2) {
     const r = W2.rps / W1.rps;
     out.push({ name: 'W2 req/s vs W1', value: `${r.toFixed(2)} x W1`, limit: '>= 0.9 x W1', met: r >= 0.9 });
+  }
+  const pages = explained && [explained['W1 first page'], explained[`W2 after task ${DEEP_TASK}`]];
+  if (pages?.[0] && pages[1]) {
+    // The issue's own check that depth is free: the SQL reads as many buffers 960 tasks deep as on page one.
+    const r = pages[1].buffers / pages[0].buffers;
+    out.push({ name: 'W2 SQL buffers vs W1', value: `${pages[1].buffers} vs ${pages[0].buffers} = ${r.toFixed(2)} x`, limit: '<= 1.25 x', met: r <= 1.25 });
   }
   if (W1 && W4?.logins) {
     const r = W4.p99Ms / W1.p99Ms;
