@@ -125,4 +125,15 @@ describe('the migrated database matches schema.prisma', () => {
       expect(names).toContain(index);
     }
   });
+
+  it('keeps the search indexes on the user and without a GIN pending list', async () => {
+    const rows = await t.db.sql.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tasks' AND indexdef LIKE '%gin_trgm_ops%' ORDER BY indexname`,
+    );
+    expect(rows.map((r) => r.indexname)).toEqual(['tasks_user_description_trgm_idx', 'tasks_user_title_trgm_idx']);
+    for (const { indexdef } of rows) {
+      expect(indexdef).toMatch(/USING gin \(user_id, \w+ gin_trgm_ops\)/);
+      expect(indexdef).toMatch(/fastupdate='?off'?/);
+    }
+  });
 });

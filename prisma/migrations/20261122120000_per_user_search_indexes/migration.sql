@@ -7,5 +7,8 @@ CREATE EXTENSION IF NOT EXISTS btree_gin;
 DROP INDEX IF EXISTS "tasks_title_trgm_idx";
 DROP INDEX IF EXISTS "tasks_description_trgm_idx";
 
-CREATE INDEX "tasks_user_title_trgm_idx" ON "tasks" USING GIN ("user_id", "title" gin_trgm_ops);
-CREATE INDEX "tasks_user_description_trgm_idx" ON "tasks" USING GIN ("user_id", "description" gin_trgm_ops);
+-- fastupdate = off: with GIN's default pending list, every search scans all entries written since the last
+-- vacuum; after a few thousand new tasks that tripled a search's database CPU (4.7 -> 17.8 ms in the
+-- bench). Writing each new task's trigrams into the index directly cost createTask nothing measurable.
+CREATE INDEX "tasks_user_title_trgm_idx" ON "tasks" USING GIN ("user_id", "title" gin_trgm_ops) WITH (fastupdate = off);
+CREATE INDEX "tasks_user_description_trgm_idx" ON "tasks" USING GIN ("user_id", "description" gin_trgm_ops) WITH (fastupdate = off);
