@@ -183,7 +183,7 @@ async function postgresPids(pool: pg.Pool): Promise<number[]> {
   return rows.map((r) => r.pid);
 }
 
-/** Busy CPU ms of the whole machine (all cores), from /proc/stat. */
+/** CPU ms of the whole machine (all cores), from /proc/stat: busy, and stolen by the hypervisor. */
 function machineCpuMs(): { busy: number; steal: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
@@ -637,7 +637,7 @@ function printTable(reports: Partial<Record<WorkloadId, WorkloadReport>>) {
   const w4 = reports.W4?.logins;
   if (w4) {
     for (const [name, l] of Object.entries(w4)) {
-      console.log(`W4 logins (${name}): ${fmtInt(l.logins)} in ${opts.duration} s = ${l.perSecond.toFixed(1)}/s, p50 ${l.p50Ms.toFixed(0)} ms, p99 ${l.p99Ms.toFixed(0)} ms, ${l.failures} failed`);
+      console.log(`W4 logins (${name}): ${fmtInt(l.logins)} in ${opts.duration * opts.rounds} s, ${l.perSecond.toFixed(1)}/s, p50 ${l.p50Ms.toFixed(0)} ms, p99 ${l.p99Ms.toFixed(0)} ms (medians of the rounds), ${l.failures} failed`);
     }
   }
 }
