@@ -102,27 +102,28 @@ function beyond(order: TaskOrder, key: Key, way: 'forward' | 'backward'): Prisma
   const cmp = ascending ? 'gt' : 'lt';
   const cmpOrEqual = ascending ? 'gte' : 'lte';
   const idBeyond = { id: { [cmp]: key.id } };
-  if (column !== 'dueAt') {
+  // Undated tasks come last in both directions, so the rows before a dated cursor are all dated: the
+  // comparison below excludes NULLs by itself, and DUE_AT shares the general case.
+  if (column !== 'dueAt' || (way === 'backward' && key.value !== null)) {
     // `column >= value` starts the index scan at the cursor; NOT(the cursor's ties up to its id) drops the
     // rows at or before the cursor. Spelled as `column > value OR (column = value AND id > …)` instead,
     // PostgreSQL multiplies the two range estimates, expects ~no rows near the end of a list and picks a
     // bitmap scan plus sort that reads every remaining row: the page after task 960 of 1,000 then costs
-    // twice the buffers of the first page. These columns are NOT NULL, so NOT is exact here.
+    // twice the buffers of the first page. The rows compared are never NULL, so NOT is exact here.
     return {
       [column]: { [cmpOrEqual]: key.value },
       NOT: { [column]: key.value, id: { [ascending ? 'lte' : 'gte']: key.id } },
     };
   }
-  // DUE_AT: dated tasks in order, then undated ones by id.
+  // DUE_AT past a dated cursor: the later dated tasks, then every undated one. Before an undated cursor:
+  // every dated task, then the undated ones before it by id.
   const due = key.value as Date | null;
   if (way === 'forward') {
     return due === null
       ? { dueAt: null, ...idBeyond }
       : { OR: [{ dueAt: { [cmp]: due } }, { dueAt: due, ...idBeyond }, { dueAt: null }] };
   }
-  return due === null
-    ? { OR: [{ dueAt: { not: null } }, { dueAt: null, ...idBeyond }] }
-    : { dueAt: { not: null }, OR: [{ dueAt: { [cmp]: due } }, { dueAt: due, ...idBeyond }] };
+  return { OR: [{ dueAt: { not: null } }, { dueAt: null, ...idBeyond }] };
 }
 
 // Cursor = base64url(JSON [order, sort value, id]).
