@@ -496,6 +496,27 @@ describe('database round trips (no N+1)', () => {
     expect(large.all).toHaveLength(small.all.length);
   });
 
+  // DUE_AT runs one bounded index range per side of the border between dated and undated tasks, so a
+  // page's cost does not grow with how many dated tasks come before its cursor.
+  it.each(['ASC', 'DESC'] as const)('a DUE_AT %s page is one query among dated tasks, two across into undated ones', async (direction) => {
+    const order: Order = { field: 'DUE_AT', direction };
+    const expected = ids(sortRows(seeded, order));
+    const dated = seeded.filter((row) => row.dueAt !== null).length;
+    const query = `query ($first: Int!, $after: String) {
+      tasks(first: $first, after: $after, orderBy: { field: DUE_AT, direction: ${direction} }) { edges { node { id } } pageInfo { endCursor } }
+    }`;
+    const pageIds = (res: { data: any }) => nodeIds(res.data.tasks.edges.map((edge: { node: { id: string } }) => edge.node));
+    const cursorAt = async (index: number) => (await recorded(api, query, { first: index + 1 })).res.data.tasks.pageInfo.endCursor;
+
+    const inside = await recorded(api, query, { first: 5, after: await cursorAt(10) });
+    expect(pageIds(inside.res)).toEqual(expected.slice(11, 16));
+    expect(inside.tasks).toHaveLength(1);
+
+    const across = await recorded(api, query, { first: 5, after: await cursorAt(dated - 3) });
+    expect(pageIds(across.res)).toEqual(expected.slice(dated - 2, dated + 3));
+    expect(across.tasks).toHaveLength(2);
+  });
+
   it('nodes(ids) with 10 task ids loads them in one query', async () => {
     const tenIds = ids(seeded.slice(0, 10));
     const { res, tasks } = await recorded(api, 'query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Task { title } } }', { ids: tenIds });

@@ -35,7 +35,12 @@ export interface PageArgs {
 }
 
 export interface PagePlan {
-  where: Prisma.TaskWhereInput;
+  /**
+   * Where clauses to run in turn, each continuing the order where the previous one ran out, until `take`
+   * rows are found. One clause except for DUE_AT across the border between dated and undated tasks,
+   * where one bounded index range per side keeps the cost of a page independent of its depth.
+   */
+  wheres: Prisma.TaskWhereInput[];
   orderBy: Prisma.TaskOrderByWithRelationInput[];
   take: number;
   /** The query runs in reverse order (for `last`); rows must be reversed back. */
@@ -63,11 +68,16 @@ export function planPage(order: TaskOrder, args: PageArgs): PagePlan {
   const before = args.before != null ? decodeCursor(args.before, order, 'before') : null;
   const backwards = last != null;
   const size = last ?? first ?? DEFAULT_PAGE_SIZE;
-  const bounds: Prisma.TaskWhereInput[] = [];
-  if (after) bounds.push(beyond(order, after, 'forward'));
-  if (before) bounds.push(beyond(order, before, 'backward'));
+  // The scan starts at one cursor (after when paging forward, before when backward); the other only
+  // bounds the far end.
+  const [start, far] = backwards ? [before, after] : [after, before];
+  const farBound = far ? [anyOf(beyond(order, far, backwards ? 'forward' : 'backward'))] : [];
+  const phases = start ? beyond(order, start, backwards ? 'backward' : 'forward') : [];
+  const wheres = phases.length
+    ? phases.map((phase) => ({ AND: [...farBound, phase] }))
+    : [farBound.length ? { AND: farBound } : {}];
   return {
-    where: bounds.length ? { AND: bounds } : {},
+    wheres,
     orderBy: orderBy(order, backwards),
     take: size + 1,
     backwards,
@@ -95,35 +105,31 @@ function orderBy(order: TaskOrder, reversed: boolean): Prisma.TaskOrderByWithRel
   return [first, { id: sort }];
 }
 
-/** Rows strictly after (forward) or before (backward) the key, in the order's sequence. */
-function beyond(order: TaskOrder, key: Key, way: 'forward' | 'backward'): Prisma.TaskWhereInput {
+const anyOf = (phases: Prisma.TaskWhereInput[]) => (phases.length === 1 ? phases[0]! : { OR: phases });
+
+/**
+ * Rows strictly after (forward) or before (backward) the key, in the order's sequence: one where clause
+ * per stretch of the order that an index scan can start at the cursor, in that order.
+ */
+function beyond(order: TaskOrder, key: Key, way: 'forward' | 'backward'): Prisma.TaskWhereInput[] {
   const column = COLUMN[order.field];
   const ascending = (order.direction === 'ASC') === (way === 'forward');
-  const cmp = ascending ? 'gt' : 'lt';
-  const cmpOrEqual = ascending ? 'gte' : 'lte';
-  const idBeyond = { id: { [cmp]: key.id } };
-  // Undated tasks come last in both directions, so the rows before a dated cursor are all dated: the
-  // comparison below excludes NULLs by itself, and DUE_AT shares the general case.
-  if (column !== 'dueAt' || (way === 'backward' && key.value !== null)) {
-    // `column >= value` starts the index scan at the cursor; NOT(the cursor's ties up to its id) drops the
-    // rows at or before the cursor. Spelled as `column > value OR (column = value AND id > …)` instead,
-    // PostgreSQL multiplies the two range estimates, expects ~no rows near the end of a list and picks a
-    // bitmap scan plus sort that reads every remaining row: the page after task 960 of 1,000 then costs
-    // twice the buffers of the first page. The rows compared are never NULL, so NOT is exact here.
-    return {
-      [column]: { [cmpOrEqual]: key.value },
-      NOT: { [column]: key.value, id: { [ascending ? 'lte' : 'gte']: key.id } },
-    };
-  }
-  // DUE_AT past a dated cursor: the later dated tasks, then every undated one. Before an undated cursor:
-  // every dated task, then the undated ones before it by id.
-  const due = key.value as Date | null;
-  if (way === 'forward') {
-    return due === null
-      ? { dueAt: null, ...idBeyond }
-      : { OR: [{ dueAt: { [cmp]: due } }, { dueAt: due, ...idBeyond }, { dueAt: null }] };
-  }
-  return { OR: [{ dueAt: { not: null } }, { dueAt: null, ...idBeyond }] };
+  const idBeyond = { id: { [ascending ? 'gt' : 'lt']: key.id } };
+  // `column >= value` starts the index scan at the cursor; NOT(the cursor's ties up to its id) drops the
+  // rows at or before the cursor. Spelled as `column > value OR (column = value AND id > …)` instead,
+  // PostgreSQL multiplies the two range estimates, expects ~no rows near the end of a list and picks a
+  // bitmap scan plus sort that reads every remaining row: the page after task 960 of 1,000 then costs
+  // twice the buffers of the first page. The comparison excludes NULLs, so NOT is exact.
+  const sameColumnBeyond = {
+    [column]: { [ascending ? 'gte' : 'lte']: key.value },
+    NOT: { [column]: key.value, id: { [ascending ? 'lte' : 'gte']: key.id } },
+  };
+  if (column !== 'dueAt') return [sameColumnBeyond];
+  // DUE_AT: undated tasks come last in both directions. Past a dated cursor: the later dated tasks, then
+  // every undated one. Before a dated cursor: dated tasks only. Past an undated cursor: the undated ones
+  // after it by id. Before one (a reversed scan): the undated ones before it, then every dated task.
+  if (key.value !== null) return way === 'forward' ? [sameColumnBeyond, { dueAt: null }] : [sameColumnBeyond];
+  return way === 'forward' ? [{ dueAt: null, ...idBeyond }] : [{ dueAt: null, ...idBeyond }, { dueAt: { not: null } }];
 }
 
 // Cursor = base64url(JSON [order, sort value, id]).

@@ -170,18 +170,23 @@ export interface TaskListArgs extends PageArgs {
 }
 
 /**
- * One page of `userId`'s tasks (one query), plus a lazy count of the filtered set. The caller decides
- * whose list it may read: the signed-in user's own (Query.tasks, me.tasks, AuthPayload.user.tasks).
+ * One page of `userId`'s tasks (one query; two when a DUE_AT page crosses from dated to undated tasks),
+ * plus a lazy count of the filtered set. The caller decides whose list it may read: the signed-in
+ * user's own (Query.tasks, me.tasks, AuthPayload.user.tasks).
  */
 export async function listTasks(ctx: Pick<SignedInContext, 'prisma'>, userId: string, args: TaskListArgs) {
   const order = args.orderBy ?? DEFAULT_ORDER;
   const plan = planPage(order, args);
   const scope = filterWhere(userId, args.filter);
-  const fetched = await ctx.prisma.task.findMany({
-    where: { AND: [scope, plan.where] },
-    orderBy: plan.orderBy,
-    take: plan.take,
-  });
+  const fetched: Task[] = [];
+  for (const where of plan.wheres) {
+    fetched.push(...(await ctx.prisma.task.findMany({
+      where: { AND: [scope, where] },
+      orderBy: plan.orderBy,
+      take: plan.take - fetched.length,
+    })));
+    if (fetched.length === plan.take) break;
+  }
   return {
     order,
     page: toPage(plan, fetched, args),
