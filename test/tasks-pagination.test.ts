@@ -505,7 +505,7 @@ describe('database round trips (no N+1)', () => {
     const query = `query ($first: Int!, $after: String) {
       tasks(first: $first, after: $after, orderBy: { field: DUE_AT, direction: ${direction} }) { edges { node { id } } pageInfo { endCursor } }
     }`;
-    const pageIds = (res: { data: any }) => nodeIds(res.data.tasks.edges.map((edge: { node: { id: string } }) => edge.node));
+    const pageIds = (res: { data?: any }) => nodeIds(res.data.tasks.edges.map((edge: { node: { id: string } }) => edge.node));
     const cursorAt = async (index: number) => (await recorded(api, query, { first: index + 1 })).res.data.tasks.pageInfo.endCursor;
 
     const inside = await recorded(api, query, { first: 5, after: await cursorAt(10) });
