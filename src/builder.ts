@@ -1,5 +1,6 @@
 // The Pothos SchemaBuilder: plugins, scalars and shared conventions. No domain types live here.
 import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -17,13 +18,14 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { loggedIn: boolean };
   AuthContexts: { loggedIn: SignedInContext };
   PrismaTypes: PrismaTypes;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  // graphql-js parses every ID input (string or integer literal) to a string.
+  Scalars: { DateTime: { Input: Date; Output: Date }; ID: { Input: string; Output: string | number } };
   // The contract is mostly non-null: fields are non-null unless they say `nullable: true`.
   DefaultFieldNullability: false;
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (context) => ({ loggedIn: context.viewer !== null }),
@@ -49,7 +51,7 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
     nodeTypeOptions: { description: 'An object with a globally unique, opaque id (Relay Global Object Identification).' },
     pageInfoTypeOptions: { description: 'Where a page sits in its connection, for cursor pagination.' },
-    idFieldOptions: { description: 'Opaque global id; pass it back to `node`, `task` or the task mutations.' },
+    idFieldOptions: { description: 'Opaque global id: base64url of "Type:uuid". Pass it back to `node` or the mutations.' },
     hasNextPageFieldOptions: { description: 'True when more items follow the last edge of this page.' },
     hasPreviousPageFieldOptions: { description: 'True when more items precede the first edge of this page.' },
     startCursorFieldOptions: { description: 'Cursor of the first edge; pass it as `before` to page backwards.' },

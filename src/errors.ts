@@ -2,6 +2,7 @@
 // Resolvers throw these; @pothos/plugin-errors turns them into members of the field's result union.
 // Anything else that is thrown is unexpected and masked by yoga (see src/yoga.ts).
 import { GraphQLError } from 'graphql';
+import type { Task } from './generated/prisma/client.ts';
 
 export class AppError extends Error {}
 
@@ -37,6 +38,25 @@ export class InvalidTokenError extends AppError {
 export class NotFoundError extends AppError {
   constructor(what = 'Task') {
     super(`${what} not found.`);
+  }
+}
+
+export class NameTakenError extends AppError {
+  constructor(what: 'list' | 'label') {
+    super(`You already have a ${what} with this name (names are compared ignoring case).`);
+  }
+}
+
+export class LimitExceededError extends AppError {
+  constructor(readonly limit: number, what: string) {
+    super(`You can have at most ${limit} ${what}.`);
+  }
+}
+
+/** expectedVersion did not match: nothing changed, and the task is returned as it is now. */
+export class StaleTaskError extends AppError {
+  constructor(readonly task: Task) {
+    super(`The task changed since you read it: it is at version ${task.version}. Merge your change into the current task and retry.`);
   }
 }
 

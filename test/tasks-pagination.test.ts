@@ -328,7 +328,7 @@ describe('argument errors are BAD_USER_INPUT', () => {
 });
 
 describe('stability while tasks are created and deleted between pages', () => {
-  const currentRows = (userId: string) => t.database.db.prisma.task.findMany({ where: { userId } }) as Promise<Row[]>;
+  const currentRows = (userId: string) => t.database.db.prisma.task.findMany({ where: { userId, deletedAt: null } }) as Promise<Row[]>;
   let user: Awaited<ReturnType<typeof signupWithRows>>;
   beforeAll(async () => {
     user = await signupWithRows(41);

@@ -4,11 +4,15 @@ import {
   EmailTakenError,
   InvalidCredentialsError,
   InvalidTokenError,
+  LimitExceededError,
+  NameTakenError,
   NotFoundError,
+  StaleTaskError,
   RateLimitedError,
   ValidationError,
   type FieldIssue,
 } from '../errors.ts';
+import { TaskRef } from './task/node.ts';
 
 const FieldError = builder.objectRef<FieldIssue>('FieldError').implement({
   description: 'One invalid input field.',
@@ -65,5 +69,29 @@ builder.objectType(RateLimitedError, {
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
       description: 'Seconds until the next attempt is allowed.',
     }),
+  }),
+});
+
+builder.objectType(NameTakenError, {
+  name: 'NameTakenError',
+  description: 'Another of your lists (or labels) already has this name, ignoring case.',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(LimitExceededError, {
+  name: 'LimitExceededError',
+  description: 'You have as many lists (or labels) as allowed; delete one first.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    limit: t.exposeInt('limit', { description: 'The most you can have.' }),
+  }),
+});
+
+builder.objectType(StaleTaskError, {
+  name: 'StaleTaskError',
+  description: 'expectedVersion is not the task\'s current version: someone changed it since you read it. Nothing was changed.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    task: t.field({ type: TaskRef, description: 'The task as it is now: merge your change into it and retry with its version.', resolve: (error) => error.task }),
   }),
 });

@@ -2,6 +2,11 @@
 import { builder } from '../builder.ts';
 import './errors.ts';
 import './user.ts';
-import './task.ts';
+import './task/node.ts';
+import './task/connection.ts';
+import './task/queries.ts';
+import './task/mutations.ts';
+import './task-list.ts';
+import './label.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

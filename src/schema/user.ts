@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import * as auth from '../services/auth.ts';
+import { updateProfile } from '../services/profile.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/passwords.ts';
 import { NIL_UUID } from '../global-id.ts';
 
@@ -21,6 +22,9 @@ export const UserRef = builder.prismaNode('User', {
     email: t.exposeString('email', { description: 'Sign-in email, trimmed and lower-cased.' }),
     name: t.exposeString('name', { nullable: true, description: 'Display name, if given at signup.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
+    timeZone: t.exposeString('timeZone', {
+      description: 'IANA time zone (default UTC) in which recurring tasks repeat the wall-clock time of their dueAt. Set it with updateProfile.',
+    }),
   }),
 });
 
@@ -139,3 +143,26 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => auth.changePassword(ctx, input),
   }),
 }));
+
+const UserPayload = builder.objectRef<{ user: auth.AuthResult['user'] }>('UserPayload').implement({
+  description: 'The signed-in user after the mutation.',
+  fields: (t) => ({ user: t.field({ type: UserRef, description: 'The user.', resolve: (payload) => payload.user }) }),
+});
+
+const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
+  description: 'Changes to your profile: only the fields given change.',
+  fields: (t) => ({
+    name: t.string({ description: 'Display name, up to 100 characters (trimmed); null or empty clears it.' }),
+    timeZone: t.string({ description: 'IANA time zone such as "Europe/Berlin" or "UTC" (case-insensitive; stored canonical). Cannot be null.' }),
+  }),
+});
+
+builder.mutationField('updateProfile', (t) =>
+  t.withAuth({ loggedIn: true }).field({
+    type: UserPayload,
+    description: 'Changes your display name or time zone. Requires sign-in. Errors: ValidationError.',
+    args: { input: t.arg({ type: UpdateProfileInput, required: true, description: 'The changes.' }) },
+    errors: { types: [ValidationError], union: { name: 'UpdateProfileResult', description: 'Result of updateProfile.' } },
+    resolve: async (_root, { input }, ctx) => ({ user: await updateProfile(ctx, input) }),
+  }),
+);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { badUserInput } from '../errors.ts';
 import type { Prisma, Task } from '../generated/prisma/client.ts';
 
-export type OrderField = 'CREATED_AT' | 'UPDATED_AT' | 'DUE_AT' | 'PRIORITY' | 'TITLE';
+export type OrderField = 'CREATED_AT' | 'UPDATED_AT' | 'DUE_AT' | 'PRIORITY' | 'TITLE' | 'POSITION';
 export type Direction = 'ASC' | 'DESC';
 export interface TaskOrder {
   field: OrderField;
@@ -22,6 +22,8 @@ const COLUMN = {
   DUE_AT: 'dueAt',
   PRIORITY: 'priority',
   TITLE: 'title',
+  // COLLATE "C" on the column: keys compare by code point.
+  POSITION: 'position',
 } as const satisfies Record<OrderField, keyof Task>;
 
 type SortValue = Date | string | number | null;
@@ -159,11 +161,11 @@ function decodeCursor(cursor: string, order: TaskOrder, name: string): Key {
   const column = COLUMN[order.field];
   const valid =
     column === 'priority' ? typeof value === 'number'
-    : column === 'title' ? typeof value === 'string'
+    : column === 'title' || column === 'position' ? typeof value === 'string'
     : column === 'dueAt' ? value === null || isIsoDate(value)
     : isIsoDate(value);
   if (!valid) throw badUserInput(`\`${name}\` is not a valid cursor: pass a cursor exactly as this connection returned it.`);
-  return { value: typeof value === 'string' && column !== 'title' ? new Date(value) : value, id };
+  return { value: typeof value === 'string' && column !== 'title' && column !== 'position' ? new Date(value) : value, id };
 }
 
 function isIsoDate(value: unknown): value is string {

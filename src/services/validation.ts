@@ -32,3 +32,19 @@ export const emailSchema = z
   .pipe(z.email('email must be a valid email address').max(254, 'email must be at most 254 characters'));
 
 export const passwordSchema = (label = 'password') => text(label, 128, { min: 8 });
+
+/** A colour as #rrggbb in either case, returned lower-case. */
+export const colorSchema = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'color must be #rrggbb (six hex digits), or null to clear it')
+  .transform((value) => value.toLowerCase());
+
+/** How names are compared and sorted: JavaScript's toLowerCase() fold (stored as name_key). */
+export const nameKey = (name: string) => name.toLowerCase();
+
+/** Paths of the fields given as null although they cannot be cleared. */
+export function nullIssues<T extends object>(input: T, fields: readonly (keyof T & string)[]) {
+  return fields
+    .filter((field) => input[field] === null)
+    .map((field) => ({ path: ['input', field], message: `${field} cannot be null: omit it to leave it unchanged` }));
+}

@@ -1,0 +1,63 @@
+// Repeating tasks: RFC 5545 RRULE values evaluated in the user's IANA time zone with rrule-temporal, which
+// is built on Temporal and so keeps the local wall-clock time of dueAt across daylight-saving changes
+// (the Date-based `rrule` package computes in UTC and shifts by an hour after a switch).
+import { RRuleTemporal } from 'rrule-temporal';
+import { Temporal } from 'temporal-polyfill';
+
+const FREQS = new Set(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
+const ALLOWED_PARTS = new Set(['FREQ', 'INTERVAL', 'BYDAY', 'BYMONTHDAY', 'BYMONTH', 'COUNT', 'UNTIL']);
+export const RECURRENCE_MAX = 500;
+
+/** Why a rule is not acceptable, or null when it is. */
+export function recurrenceProblem(rule: string): string | null {
+  if (rule.length === 0 || rule.length > RECURRENCE_MAX) return `recurrence must be 1 to ${RECURRENCE_MAX} characters`;
+  const seen = new Set<string>();
+  for (const part of rule.split(';')) {
+    const eq = part.indexOf('=');
+    const name = eq > 0 ? part.slice(0, eq) : part;
+    if (eq <= 0 || eq === part.length - 1) return `recurrence part "${part.slice(0, 40)}" is not NAME=VALUE`;
+    if (!ALLOWED_PARTS.has(name)) {
+      return `recurrence part ${name.slice(0, 40)} is not supported: use FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, COUNT and UNTIL`;
+    }
+    if (seen.has(name)) return `recurrence part ${name} appears twice`;
+    seen.add(name);
+  }
+  const freq = /(?:^|;)FREQ=([^;]*)/.exec(rule)?.[1];
+  if (!freq || !FREQS.has(freq)) return 'recurrence needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY';
+  if (seen.has('COUNT') && seen.has('UNTIL')) return 'recurrence may have COUNT or UNTIL, not both';
+  const until = /(?:^|;)UNTIL=([^;]*)/.exec(rule)?.[1];
+  if (until !== undefined && !/^\d{8}(T\d{6}Z)?$/.test(until)) return 'recurrence UNTIL must be a UTC date-time (20261231T235959Z) or a date (20261231)';
+  try {
+    // Parses every value (INTERVAL=0, BYDAY=XX, BYMONTH=13 … throw) and proves the rule yields a date.
+    build(rule, Temporal.Instant.fromEpochMilliseconds(Date.UTC(2026, 0, 1)).toZonedDateTimeISO('UTC')).next(new Date(0), true);
+  } catch (error) {
+    return `recurrence is not a valid rule: ${error instanceof Error ? error.message.slice(0, 120) : 'unreadable'}`;
+  }
+  return null;
+}
+
+function build(rule: string, dtstart: Temporal.ZonedDateTime): RRuleTemporal {
+  // includeDtstart: RFC 5545 counts DTSTART as the first occurrence even when it does not match the rule.
+  return new RRuleTemporal({ rruleString: rule, dtstart, includeDtstart: true });
+}
+
+/**
+ * The first occurrence of `rule`, started at `start` and repeated in `timeZone`, strictly after `after`;
+ * null when the rule has no further occurrence (COUNT or UNTIL reached).
+ */
+export function nextOccurrence(rule: string, start: Date, timeZone: string, after: Date): Date | null {
+  const dtstart = Temporal.Instant.fromEpochMilliseconds(start.getTime()).toZonedDateTimeISO(timeZone);
+  const next = build(rule, dtstart).next(after, false);
+  return next ? new Date(next.epochMilliseconds) : null;
+}
+
+/** The canonical name of an IANA time zone (case-insensitive input), or null when there is no such zone. */
+export function canonicalTimeZone(zone: string): string | null {
+  // Offsets ("+01:00") and abbreviations are not zones whose rules follow daylight-saving changes.
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone) || zone.length > 64) return null;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,55 @@
+// Ids inside mutation inputs: references to the caller's own objects (listId, parentId, labelIds, afterId,
+// beforeId) and ids chosen by clients for new objects. A reference that is malformed, of another type,
+// missing, trashed or someone else's gets one and the same ValidationError: nothing tells them apart.
+import type { Prisma } from '../generated/prisma/client.ts';
+import { ValidationError, type FieldIssue } from '../errors.ts';
+import { decodeGlobalId, NIL_UUID } from '../global-id.ts';
+import { isPrimaryKeyViolation } from './prisma-errors.ts';
+
+export type Tx = Prisma.TransactionClient;
+export type NodeType = 'Task' | 'TaskList' | 'Label';
+
+const NOUN: Record<NodeType, string> = { Task: 'task', TaskList: 'list', Label: 'label' };
+
+/** The uuid behind a global id of `typename`, or null when the id cannot name such an object. Never throws. */
+export function uuidOf(globalId: string, typename: NodeType): string | null {
+  const decoded = decodeGlobalId(globalId);
+  return decoded.typename === typename && decoded.id !== NIL_UUID ? decoded.id : null;
+}
+
+export function unresolved(path: (string | number)[], typename: NodeType): FieldIssue {
+  return { path: ['input', ...path.map(String)], message: `No such ${NOUN[typename]} among yours: pass the id of one of your ${NOUN[typename]}s` };
+}
+
+/** Throws one ValidationError carrying every issue, when there are any. */
+export function throwIfAny(issues: FieldIssue[]): void {
+  if (issues.length) throw new ValidationError(issues);
+}
+
+// ---- Ids that clients make ----
+
+const clientIdMessage = (typename: NodeType) =>
+  `id must be a new ${typename} id: base64url of "${typename}:<uuid>" around a fresh UUID that no object uses`;
+
+/** The uuid of a client-chosen id (undefined when none was given); malformed ids are a ValidationError on ["input","id"]. */
+export function clientId(globalId: string | null | undefined, typename: NodeType): string | undefined {
+  if (globalId == null) return undefined;
+  const uuid = uuidOf(globalId, typename);
+  if (!uuid) throw new ValidationError([{ path: ['input', 'id'], message: clientIdMessage(typename) }]);
+  return uuid;
+}
+
+/**
+ * Runs an insert that may use a client-chosen id; the primary key decides reuse (also between two
+ * concurrent creates), which becomes the same ValidationError as a malformed id.
+ */
+export async function insertWithClientId<T>(id: string | undefined, typename: NodeType, insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    if (id !== undefined && isPrimaryKeyViolation(error)) {
+      throw new ValidationError([{ path: ['input', 'id'], message: clientIdMessage(typename) }]);
+    }
+    throw error;
+  }
+}
