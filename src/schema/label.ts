@@ -23,7 +23,7 @@ export const LabelRef = builder.prismaNode('Label', {
       type: TaskConnection,
       description: `The tasks that have this label, AND the filter. ${tasksDescription}`,
       args: taskListArgs,
-      resolve: (label, args, ctx) => listTasks(ctx, label.userId, args, { scope: { labels: { some: { labelId: label.id } } } }),
+      resolve: (label, args, ctx) => listTasks(ctx, viewerId(ctx), args, { scope: { labels: { some: { labelId: label.id } } } }),
     }),
   }),
 });

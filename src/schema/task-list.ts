@@ -37,7 +37,7 @@ export const TaskListRef = builder.prismaNode('TaskList', {
       type: TaskConnection,
       description: `The tasks of this list, AND the filter. ${tasksDescription}`,
       args: taskListArgs,
-      resolve: (list, args, ctx) => listTasks(ctx, list.userId, args, { scope: { listId: list.id } }),
+      resolve: (list, args, ctx) => listTasks(ctx, viewerId(ctx), args, { scope: { listId: list.id } }),
     }),
   }),
 });

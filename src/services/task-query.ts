@@ -34,6 +34,8 @@ function filterId(globalId: string, typename: string, name: string): string {
 }
 
 export function filterWhere(userId: string, filter: TaskFilter | null | undefined, scope: TaskScope = {}): Prisma.TaskWhereInput {
+  // Prisma reads `userId: undefined` as no condition at all: never let a missing id through.
+  if (!userId) throw new Error('filterWhere needs the signed-in user');
   const where: Prisma.TaskWhereInput = { userId, deletedAt: null, ...scope };
   if (!filter) return where;
   const and: Prisma.TaskWhereInput[] = [];

@@ -3,7 +3,7 @@ import { builder } from '../../builder.ts';
 import { idOfType } from '../../global-id.ts';
 import { listTasks } from '../../services/task-query.ts';
 import { TaskConnection, taskListArgs, tasksDescription } from './connection.ts';
-import { TaskRef } from './node.ts';
+import { TaskRef, viewerId } from './node.ts';
 
 // User.tasks lives here, beside the connection it returns.
 builder.prismaObjectField('User', 'tasks', (t) =>
@@ -21,7 +21,7 @@ builder.prismaObjectField('Task', 'subtasks', (t) =>
     description: `The direct subtasks of this task, by default in manual order (POSITION ASC). ${tasksDescription}`,
     args: taskListArgs,
     resolve: (task, args, ctx) =>
-      listTasks(ctx, task.userId, args, { scope: { parentId: task.id }, defaultOrder: { field: 'POSITION', direction: 'ASC' } }),
+      listTasks(ctx, viewerId(ctx), args, { scope: { parentId: task.id }, defaultOrder: { field: 'POSITION', direction: 'ASC' } }),
   }),
 );
 

@@ -1,0 +1,24 @@
+// Every GraphQL example in README.md parses and is valid against the served schema, so the documented
+// operations are ones a client can copy and run.
+import { readFileSync } from 'node:fs';
+import { parse, validate, type DocumentNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../src/schema/index.ts';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+
+describe('README examples', () => {
+  it('has GraphQL examples', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+
+  it.each(blocks.map((block, index) => [index + 1, block] as const))('block %i is valid against the schema', (_index, block) => {
+    const document = parse(block);
+    // Each operation on its own: the blocks hold several anonymous ones side by side.
+    const errors = document.definitions.flatMap((definition) =>
+      validate(schema, { kind: document.kind, definitions: [definition] } as DocumentNode).map((error) => error.message),
+    );
+    expect(errors).toEqual([]);
+  });
+});
