@@ -5,7 +5,7 @@ import { LimitExceededError, NotFoundError, type FieldIssue } from '../errors.ts
 import type { Label } from '../generated/prisma/client.ts';
 import { namedChanges, namedSchemas, nameUnique } from './names.ts';
 import { clientId, insertWithClientId, throwIfAny, unresolved, uuidOf, type Tx } from './references.ts';
-import { inTransaction, lockUser } from './transactions.ts';
+import { inTransaction } from './transactions.ts';
 import { nameKey, nullIssues, parseInput } from './validation.ts';
 
 export const LABEL_NAME_MAX = 50;
@@ -19,8 +19,8 @@ export async function createLabel(ctx: SignedInContext, input: { id?: string | n
   const id = clientId(input.id, 'Label');
   const data = parseInput(schemas.create, input);
   const userId = ctx.viewer.userId;
+  // inTransaction holds the user's row lock: concurrent creates count one after the other.
   return inTransaction(ctx, async (tx) => {
-    await lockUser(tx, userId);
     if ((await tx.label.count({ where: { userId } })) >= LABELS_MAX) throw new LimitExceededError(LABELS_MAX, 'labels');
     const now = new Date();
     return insertWithClientId(id, 'Label', () =>

@@ -7,7 +7,7 @@ import type { TaskList } from '../generated/prisma/client.ts';
 import { keyAfter, keyBetween, nextTo, type Placed, type Side } from './ordering.ts';
 import { namedChanges, namedSchemas, nameUnique } from './names.ts';
 import { clientId, insertWithClientId, throwIfAny, unresolved, uuidOf, type Tx } from './references.ts';
-import { inTransaction, lockUser } from './transactions.ts';
+import { inTransaction } from './transactions.ts';
 import { nameKey, nullIssues, parseInput } from './validation.ts';
 
 export const LIST_NAME_MAX = 100;
@@ -20,8 +20,8 @@ export async function createTaskList(ctx: SignedInContext, input: { id?: string 
   const id = clientId(input.id, 'TaskList');
   const data = parseInput(schemas.create, input);
   const userId = ctx.viewer.userId;
+  // inTransaction holds the user's row lock: concurrent creates count one after the other.
   return inTransaction(ctx, async (tx) => {
-    await lockUser(tx, userId);
     if ((await tx.taskList.count({ where: { userId } })) >= LISTS_MAX) throw new LimitExceededError(LISTS_MAX, 'lists');
     const last = await tx.taskList.findFirst({ where: { userId }, orderBy: [{ position: 'desc' }, { id: 'desc' }], select: { position: true } });
     const now = new Date();

@@ -6,14 +6,14 @@ import type { Tx } from './references.ts';
 // longer than Prisma's 2 s default before it starts.
 const OPTIONS = { maxWait: 10_000, timeout: 20_000 };
 
-export function inTransaction<T>(ctx: Pick<SignedInContext, 'prisma'>, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return ctx.prisma.$transaction(fn, OPTIONS);
-}
-
 /**
- * Locks the user's row for the rest of the transaction, so that rules over all of a user's rows (at
- * most 200 lists, 500 labels) hold under concurrent requests: the second waits for the first to commit.
+ * Runs a user's write in one transaction that first takes the user's next change value (users.change_seq,
+ * see the sync migration). That also takes the user's row lock before any task's, so two writers of one
+ * user never lock in opposite orders (no deadlock), and their changes are numbered in commit order.
  */
-export async function lockUser(tx: Tx, userId: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 FROM "users" WHERE "id" = ${userId}::uuid FOR UPDATE`;
+export function inTransaction<T>(ctx: Pick<SignedInContext, 'prisma' | 'viewer'>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return ctx.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "taskapi_change_seq"(${ctx.viewer.userId}::uuid)`;
+    return fn(tx);
+  }, OPTIONS);
 }
