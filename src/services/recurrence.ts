@@ -51,12 +51,15 @@ export function nextOccurrence(rule: string, start: Date, timeZone: string, afte
   return next ? new Date(next.epochMilliseconds) : null;
 }
 
-/** The canonical name of an IANA time zone (case-insensitive input), or null when there is no such zone. */
+/**
+ * The IANA time zone a user typed, with its letter case corrected ("europe/kyiv" -> "Europe/Kyiv"), or null
+ * when there is no such zone. Temporal keeps the name given (Intl would answer the old alias "Europe/Kiev").
+ */
 export function canonicalTimeZone(zone: string): string | null {
-  // Offsets ("+01:00") and abbreviations are not zones whose rules follow daylight-saving changes.
+  // Offsets ("+01:00") are not zones whose rules follow daylight-saving changes.
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone) || zone.length > 64) return null;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    return Temporal.Now.zonedDateTimeISO(zone).timeZoneId;
   } catch {
     return null;
   }
