@@ -1,7 +1,7 @@
 // Names and colours of lists and labels: the input rules, and what an update really changes.
 import { z } from 'zod';
 import { NameTakenError } from '../errors.ts';
-import { isUniqueViolation } from './prisma-errors.ts';
+import { isPrimaryKeyViolation, isUniqueViolation } from './prisma-errors.ts';
 import { colorSchema, nameKey, text } from './validation.ts';
 
 export function namedSchemas(maxName: number) {
@@ -30,7 +30,8 @@ export async function nameUnique<T>(what: 'list' | 'label', write: Promise<T>): 
   try {
     return await write;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new NameTakenError(what);
+    // A reused client-chosen id violates the primary key instead: insertWithClientId reports that.
+    if (isUniqueViolation(error) && !isPrimaryKeyViolation(error)) throw new NameTakenError(what);
     throw error;
   }
 }
