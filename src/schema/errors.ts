@@ -1,6 +1,9 @@
 // GraphQL types of the expected errors (FieldError, ValidationError, EmailTakenError, …).
+import { typeBrandKey } from '@pothos/core';
+import { wrapOrThrow } from '@pothos/plugin-errors';
 import { builder, ErrorInterface } from '../builder.ts';
 import {
+  AppError,
   EmailTakenError,
   InvalidCredentialsError,
   InvalidTokenError,
@@ -95,3 +98,37 @@ builder.objectType(StaleTaskError, {
     task: t.field({ type: TaskRef, description: 'The task as it is now: merge your change into it and retry with its version.', resolve: (error) => error.task }),
   }),
 });
+
+/**
+ * A result union written out, for results that are also items of a bulk result's list (the errors
+ * plugin's unions cannot be referenced there): the payload, or an expected error returned as data.
+ */
+export function resultUnion(name: string, description: string, payload: { name: string }, errors: (abstract new (...args: never[]) => AppError)[]) {
+  return builder.unionType(name, {
+    description,
+    types: [payload, ...errors] as never,
+    // An error arrives wrapped by asData, branded with its class; a payload carries no brand.
+    resolveType: (value: unknown) => {
+      const brand = (value as Record<symbol, unknown>)[typeBrandKey];
+      return typeof brand === 'function' ? brand.name : payload.name;
+    },
+  });
+}
+
+/**
+ * An expected error as union data: wrapped the way @pothos/plugin-errors wraps its own, so graphql-js does
+ * not take the Error for a field error (in a list, too) and the error's object type still recognises it.
+ */
+export function asData<T>(value: T | AppError): T | AppError {
+  return value instanceof AppError ? (wrapOrThrow(value, [value.constructor as typeof AppError]) as AppError) : value;
+}
+
+/** Expected errors of a resolver become its result (a union member); anything else stays thrown. */
+export async function asResult<T>(work: Promise<T>): Promise<T | AppError> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof AppError) return asData(error);
+    throw error;
+  }
+}

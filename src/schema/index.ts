@@ -8,5 +8,6 @@ import './task/queries.ts';
 import './task/mutations.ts';
 import './task-list.ts';
 import './label.ts';
+import './sync.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -61,9 +61,9 @@ export async function deleteLabel(ctx: SignedInContext, labelId: string | null):
 
 /**
  * The label uuids of an input list of label ids (duplicates dropped), each checked to be one of the
- * user's labels; every one that is not gives a ValidationError at its index (["input","labelIds","2"]).
+ * user's labels; every one that is not gives a ValidationError at its index under `path` (["input","labelIds","2"]).
  */
-export async function resolveLabelIds(tx: Tx, userId: string, field: string, ids: readonly string[]): Promise<string[]> {
+export async function resolveLabelIds(tx: Tx, userId: string, path: string[], ids: readonly string[]): Promise<string[]> {
   const uuids = ids.map((id) => uuidOf(id, 'Label'));
   const wanted = [...new Set(uuids.filter((id): id is string => id !== null))];
   const found = new Set(
@@ -71,7 +71,7 @@ export async function resolveLabelIds(tx: Tx, userId: string, field: string, ids
   );
   const issues: FieldIssue[] = [];
   uuids.forEach((uuid, index) => {
-    if (uuid === null || !found.has(uuid)) issues.push(unresolved([field, index], 'Label'));
+    if (uuid === null || !found.has(uuid)) issues.push(unresolved([...path, index], 'Label'));
   });
   throwIfAny(issues);
   return wanted;

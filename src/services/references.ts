@@ -21,6 +21,17 @@ export function unresolved(path: (string | number)[], typename: NodeType): Field
   return { path: ['input', ...path.map(String)], message: `No such ${NOUN[typename]} among yours: pass the id of one of your ${NOUN[typename]}s` };
 }
 
+/** Runs a resolver that throws a ValidationError, adding its issues to `issues` instead (so all are reported at once). */
+export async function collectIssues<T extends unknown[]>(issues: FieldIssue[], resolve: () => Promise<T>): Promise<T | []> {
+  try {
+    return await resolve();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    issues.push(...error.fieldErrors);
+    return [];
+  }
+}
+
 /** Throws one ValidationError carrying every issue, when there are any. */
 export function throwIfAny(issues: FieldIssue[]): void {
   if (issues.length) throw new ValidationError(issues);

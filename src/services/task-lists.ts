@@ -84,7 +84,8 @@ export async function deleteTaskList(ctx: SignedInContext, listId: string | null
     if (deleteTasks) {
       await tx.task.updateMany({
         where: { userId, listId: list.id, deletedAt: null },
-        data: { deletedAt: now, updatedAt: now, version: { increment: 1 } },
+        // The list's id names the batch: restoring one of its tasks brings back its subtasks trashed with it.
+        data: { deletedAt: now, trashedBy: list.id, updatedAt: now, version: { increment: 1 } },
       });
     } else {
       const topLevel = await tx.task.findMany({

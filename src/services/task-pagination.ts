@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { badUserInput } from '../errors.ts';
 import type { Prisma, Task } from '../generated/prisma/client.ts';
 
-export type OrderField = 'CREATED_AT' | 'UPDATED_AT' | 'DUE_AT' | 'PRIORITY' | 'TITLE' | 'POSITION';
+/** DELETED_AT is the trash's own order (not a TaskOrderField of the schema). */
+export type OrderField = 'CREATED_AT' | 'UPDATED_AT' | 'DUE_AT' | 'PRIORITY' | 'TITLE' | 'POSITION' | 'DELETED_AT';
 export type Direction = 'ASC' | 'DESC';
 export interface TaskOrder {
   field: OrderField;
@@ -24,6 +25,7 @@ const COLUMN = {
   TITLE: 'title',
   // COLLATE "C" on the column: keys compare by code point.
   POSITION: 'position',
+  DELETED_AT: 'deletedAt',
 } as const satisfies Record<OrderField, keyof Task>;
 
 type SortValue = Date | string | number | null;

@@ -33,10 +33,10 @@ function filterId(globalId: string, typename: string, name: string): string {
   }
 }
 
-export function filterWhere(userId: string, filter: TaskFilter | null | undefined, scope: TaskScope = {}): Prisma.TaskWhereInput {
+export function filterWhere(userId: string, filter: TaskFilter | null | undefined, scope: TaskScope = {}, { trash = false } = {}): Prisma.TaskWhereInput {
   // Prisma reads `userId: undefined` as no condition at all: never let a missing id through.
   if (!userId) throw new Error('filterWhere needs the signed-in user');
-  const where: Prisma.TaskWhereInput = { userId, deletedAt: null, ...scope };
+  const where: Prisma.TaskWhereInput = { userId, deletedAt: trash ? { not: null } : null, ...scope };
   if (!filter) return where;
   const and: Prisma.TaskWhereInput[] = [];
   if (filter.listId != null) and.push({ listId: filterId(filter.listId, 'TaskList', 'listId') });
@@ -84,11 +84,11 @@ export async function listTasks(
   ctx: Pick<SignedInContext, 'prisma'>,
   userId: string,
   args: TaskListArgs,
-  { scope, defaultOrder = DEFAULT_ORDER }: { scope?: TaskScope; defaultOrder?: TaskOrder } = {},
+  { scope, defaultOrder = DEFAULT_ORDER, trash = false }: { scope?: TaskScope; defaultOrder?: TaskOrder; trash?: boolean } = {},
 ) {
   const order = args.orderBy ?? defaultOrder;
   const plan = planPage(order, args);
-  const where = filterWhere(userId, args.filter, scope);
+  const where = filterWhere(userId, args.filter, scope, { trash });
   const fetched: Task[] = [];
   for (const part of plan.wheres) {
     fetched.push(...(await ctx.prisma.task.findMany({

@@ -9,7 +9,7 @@ import type { Prisma, Task } from '../generated/prisma/client.ts';
 import { LABELS_PER_TASK_MAX, resolveLabelIds } from './labels.ts';
 import { keyAfter } from './ordering.ts';
 import { nextOccurrence, recurrenceProblem } from './recurrence.ts';
-import { clientId, insertWithClientId, throwIfAny, unresolved, uuidOf, type Tx } from './references.ts';
+import { clientId, collectIssues, insertWithClientId, throwIfAny, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { completeDescendants, descendantIds, lockTask, MAX_DEPTH, ancestorIds, reopenAncestors, reopenDescendants } from './task-tree.ts';
 import { inTransaction } from './transactions.ts';
@@ -103,7 +103,7 @@ export async function createTask(ctx: SignedInContext, input: CreateTaskInput): 
     if (input.parentId != null && !parent) issues.push(unresolved(['parentId'], 'Task'));
     const list = input.listId != null ? await ownList(tx, userId, uuidOf(input.listId, 'TaskList')) : null;
     if (input.listId != null && !list) issues.push(unresolved(['listId'], 'TaskList'));
-    const labels = data.labelIds?.length ? await collect(issues, () => resolveLabelIds(tx, userId, 'labelIds', input.labelIds!)) : [];
+    const labels = data.labelIds?.length ? await collectIssues(issues, () => resolveLabelIds(tx, userId, ['labelIds'], input.labelIds!)) : [];
     if (parent) {
       if (input.listId !== undefined && (list?.id ?? null) !== parent.listId && !(input.listId != null && !list)) {
         issues.push(listOfParentIssue());
@@ -222,10 +222,10 @@ async function nextLabels(tx: Tx, userId: string, task: Task, data: UpdateData, 
   let wanted: string[];
   let field = 'labelIds';
   if (data.labelIds !== undefined) {
-    wanted = await collect(issues, () => resolveLabelIds(tx, userId, 'labelIds', input.labelIds!));
+    wanted = await collectIssues(issues, () => resolveLabelIds(tx, userId, ['labelIds'], input.labelIds!));
   } else {
-    const add = data.addLabelIds?.length ? await collect(issues, () => resolveLabelIds(tx, userId, 'addLabelIds', input.addLabelIds!)) : [];
-    const remove = data.removeLabelIds?.length ? await collect(issues, () => resolveLabelIds(tx, userId, 'removeLabelIds', input.removeLabelIds!)) : [];
+    const add = data.addLabelIds?.length ? await collectIssues(issues, () => resolveLabelIds(tx, userId, ['addLabelIds'], input.addLabelIds!)) : [];
+    const remove = data.removeLabelIds?.length ? await collectIssues(issues, () => resolveLabelIds(tx, userId, ['removeLabelIds'], input.removeLabelIds!)) : [];
     wanted = [...new Set([...current, ...add])].filter((id) => !remove.includes(id));
     field = 'addLabelIds';
   }
@@ -271,7 +271,8 @@ export async function deleteTask(ctx: SignedInContext, id: string | null, { expe
       await tx.task.deleteMany({ where: { id: task.id, userId } });
     } else {
       const now = new Date();
-      await tx.task.updateMany({ where: { id: { in: ids }, userId, deletedAt: null }, data: { deletedAt: now, updatedAt: now, version: { increment: 1 } } });
+      // One batch: restoreTask brings back what this deletion trashed, not what was trashed before.
+      await tx.task.updateMany({ where: { id: { in: ids }, userId, deletedAt: null }, data: { deletedAt: now, trashedBy: task.id, updatedAt: now, version: { increment: 1 } } });
     }
     return ids;
   });
@@ -308,17 +309,6 @@ export const depthIssue = (): FieldIssue => ({
   path: ['input', 'parentId'],
   message: `Subtasks nest at most ${MAX_DEPTH} levels deep (a top-level task is level 1)`,
 });
-
-/** Runs a resolver that throws a ValidationError, adding its issues to `issues` instead. */
-async function collect<T extends unknown[]>(issues: FieldIssue[], resolve: () => Promise<T>): Promise<T | []> {
-  try {
-    return await resolve();
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    issues.push(...error.fieldErrors);
-    return [];
-  }
-}
 
 function same(a: unknown, b: unknown): boolean {
   return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;

@@ -1,11 +1,14 @@
 // Task mutations: createTask, updateTask, setTaskCompleted, toggleTaskCompleted, deleteTask, moveTask.
 import { builder } from '../../builder.ts';
-import { NotFoundError, StaleTaskError, ValidationError } from '../../errors.ts';
+import { AppError, NotFoundError, StaleTaskError, ValidationError } from '../../errors.ts';
 import { encodeGlobalId, idOfType } from '../../global-id.ts';
+import { BULK_MAX, bulkIds, deleteTasks, updateTasks } from '../../services/bulk.ts';
 import { LABELS_PER_TASK_MAX } from '../../services/labels.ts';
 import { RECURRENCE_MAX } from '../../services/recurrence.ts';
 import { moveTask } from '../../services/task-moves.ts';
 import * as tasks from '../../services/tasks.ts';
+import { restoreTask, restoreTasks } from '../../services/trash.ts';
+import { asData, asResult, resultUnion } from '../errors.ts';
 import { TaskPriority, TaskRef } from './node.ts';
 
 export const TaskPayload = builder.objectRef<tasks.TaskResult>('TaskPayload').implement({
@@ -33,6 +36,10 @@ const DeleteTaskPayload = builder.objectRef<{ ids: string[] }>('DeleteTaskPayloa
     }),
   }),
 });
+
+const UpdateTaskResult = resultUnion('UpdateTaskResult', 'Result of updateTask.', TaskPayload, [ValidationError, NotFoundError, StaleTaskError]);
+const DeleteTaskResult = resultUnion('DeleteTaskResult', 'Result of deleteTask.', DeleteTaskPayload, [NotFoundError, StaleTaskError]);
+const RestoreTaskResult = resultUnion('RestoreTaskResult', 'Result of restoreTask.', TaskPayload, [NotFoundError]);
 
 const titleRule = 'trimmed, 1 to 200 characters, no NUL';
 const descriptionRule = 'up to 10,000 characters, no NUL';
@@ -112,6 +119,64 @@ const MoveTaskInput = builder.inputType('MoveTaskInput', {
   }),
 });
 
+const RestoreTaskInput = builder.inputType('RestoreTaskInput', {
+  description: 'Which trashed task to bring back.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'The trashed task\'s global id.' }) }),
+});
+
+const bulkIdsField = (t: { idList: (options: { required: true; description: string }) => never }) =>
+  t.idList({ required: true, description: `1 to ${BULK_MAX} distinct task ids.` });
+
+const BulkTaskChanges = builder.inputType('BulkTaskChanges', {
+  description: 'Changes applied to every task of updateTasks; only the fields given change.',
+  fields: (t) => ({
+    completed: t.boolean({ description: 'Complete or reopen, with the cascades of updateTask(completed). Cannot be null.' }),
+    priority: t.field({ type: TaskPriority, description: 'New priority. Cannot be null.' }),
+    dueAt: t.field({ type: 'DateTime', description: 'New deadline; null clears it (not for a repeating task).' }),
+    listId: t.id({ description: 'Move top-level tasks (with their subtasks) to this list, last; null = the Inbox.' }),
+    addLabelIds: t.idList({ description: 'Add these labels.' }),
+    removeLabelIds: t.idList({ description: 'Remove these labels.' }),
+  }),
+});
+
+const UpdateTasksInput = builder.inputType('UpdateTasksInput', {
+  description: 'Tasks and the changes to apply to each.',
+  fields: (t) => ({
+    ids: bulkIdsField(t as never),
+    set: t.field({ type: BulkTaskChanges, required: true, description: 'The changes.' }),
+  }),
+});
+
+const DeleteTasksInput = builder.inputType('DeleteTasksInput', {
+  description: 'Tasks to delete.',
+  fields: (t) => ({
+    ids: bulkIdsField(t as never),
+    permanently: t.boolean({ defaultValue: false, description: 'Delete for good instead of moving to the trash.' }),
+  }),
+});
+
+const RestoreTasksInput = builder.inputType('RestoreTasksInput', {
+  description: 'Trashed tasks to bring back.',
+  fields: (t) => ({ ids: bulkIdsField(t as never) }),
+});
+
+type Bulk<T> = { results: T[]; changedCount: number };
+const bulkResult = <T>(results: (T | AppError)[]): Bulk<T | AppError> => ({
+  results: results.map(asData),
+  changedCount: results.filter((result) => !(result instanceof AppError)).length,
+});
+const bulkType = (name: string, description: string, item: ReturnType<typeof resultUnion>) =>
+  builder.objectRef<Bulk<unknown>>(name).implement({
+    description,
+    fields: (t) => ({
+      results: t.field({ type: [item], description: 'One result per id, in the order of the input.', resolve: (bulk) => bulk.results as never }),
+      changedCount: t.exposeInt('changedCount', { description: 'How many ids succeeded.' }),
+    }),
+  });
+const BulkTaskResult = bulkType('BulkTaskResult', 'Result of updateTasks.', UpdateTaskResult);
+const BulkDeleteResult = bulkType('BulkDeleteResult', 'Result of deleteTasks.', DeleteTaskResult);
+const BulkRestoreResult = bulkType('BulkRestoreResult', 'Result of restoreTasks.', RestoreTaskResult);
+
 const taskId = (id: string) => idOfType(id, 'Task');
 
 builder.mutationFields((t) => {
@@ -125,11 +190,10 @@ builder.mutationFields((t) => {
       resolve: (_root, { input }, ctx) => tasks.createTask(ctx, input),
     }),
     updateTask: signedIn.field({
-      type: TaskPayload,
+      type: UpdateTaskResult,
       description: 'Changes the given fields of a task; updatedAt and version move when a value changes. Requires sign-in. Errors: ValidationError, NotFoundError, StaleTaskError.',
       args: { input: t.arg({ type: UpdateTaskInput, required: true, description: 'The task and its changes.' }) },
-      errors: { types: [ValidationError, NotFoundError, StaleTaskError], union: { name: 'UpdateTaskResult', description: 'Result of updateTask.' } },
-      resolve: (_root, { input: { id, ...changes } }, ctx) => tasks.updateTask(ctx, taskId(id), changes),
+      resolve: (_root, { input: { id, ...changes } }, ctx) => asResult(tasks.updateTask(ctx, taskId(id), changes)) as never,
     }),
     setTaskCompleted: signedIn.field({
       type: TaskPayload,
@@ -146,11 +210,35 @@ builder.mutationFields((t) => {
       resolve: (_root, { input }, ctx) => tasks.toggleCompleted(ctx, taskId(input.id), input.expectedVersion),
     }),
     deleteTask: signedIn.field({
-      type: DeleteTaskPayload,
-      description: 'Moves a task and its subtasks to the trash, or deletes them for good with permanently: true. Requires sign-in. Errors: NotFoundError, StaleTaskError.',
+      type: DeleteTaskResult,
+      description: 'Moves a task and its subtasks to the trash, or deletes them for good with permanently: true (also from the trash). Requires sign-in. Errors: NotFoundError, StaleTaskError.',
       args: { input: t.arg({ type: DeleteTaskInput, required: true, description: 'The task.' }) },
-      errors: { types: [NotFoundError, StaleTaskError], union: { name: 'DeleteTaskResult', description: 'Result of deleteTask.' } },
-      resolve: async (_root, { input }, ctx) => ({ ids: await tasks.deleteTask(ctx, taskId(input.id), input) }),
+      resolve: (_root, { input }, ctx) => asResult(tasks.deleteTask(ctx, taskId(input.id), input).then((ids) => ({ ids }))) as never,
+    }),
+    restoreTask: signedIn.field({
+      type: RestoreTaskResult,
+      description: 'Brings a task back from the trash where it was: with its subtasks trashed by the same deletion and its trashed parents (alsoChanged). A task whose list was deleted meanwhile comes back into the Inbox. Requires sign-in. Errors: NotFoundError (also for a task that is not in the trash).',
+      args: { input: t.arg({ type: RestoreTaskInput, required: true, description: 'The trashed task.' }) },
+      resolve: (_root, { input }, ctx) => asResult(restoreTask(ctx, taskId(input.id))) as never,
+    }),
+    updateTasks: signedIn.field({
+      type: BulkTaskResult,
+      description: `Applies the same changes to 1 to ${BULK_MAX} tasks in one step: one result per id, in input order; an id that fails does not stop the others. listId moves top-level tasks (a subtask gets a ValidationError). Errors: BAD_USER_INPUT for 0 or more than ${BULK_MAX} ids or a repeated id (nothing changes). Requires sign-in.`,
+      args: { input: t.arg({ type: UpdateTasksInput, required: true, description: 'The tasks and the changes.' }) },
+      resolve: async (_root, { input }, ctx) => bulkResult(await updateTasks(ctx, input.ids, input.set)),
+    }),
+    deleteTasks: signedIn.field({
+      type: BulkDeleteResult,
+      description: `deleteTask for 1 to ${BULK_MAX} tasks: one result per id, in input order. Errors: BAD_USER_INPUT for 0 or more than ${BULK_MAX} ids or a repeated id. Requires sign-in.`,
+      args: { input: t.arg({ type: DeleteTasksInput, required: true, description: 'The tasks.' }) },
+      resolve: async (_root, { input }, ctx) =>
+        bulkResult((await deleteTasks(ctx, input.ids, input.permanently ?? false)).map((result) => (Array.isArray(result) ? { ids: result } : result))),
+    }),
+    restoreTasks: signedIn.field({
+      type: BulkRestoreResult,
+      description: `restoreTask for 1 to ${BULK_MAX} tasks: one result per id, in input order. Errors: BAD_USER_INPUT for 0 or more than ${BULK_MAX} ids or a repeated id. Requires sign-in.`,
+      args: { input: t.arg({ type: RestoreTasksInput, required: true, description: 'The trashed tasks.' }) },
+      resolve: async (_root, { input }, ctx) => bulkResult(await restoreTasks(ctx, bulkIds(input.ids))),
     }),
     moveTask: signedIn.field({
       type: TaskPayload,

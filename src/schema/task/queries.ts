@@ -36,6 +36,17 @@ builder.queryFields((t) => ({
       return taskId ? ctx.prisma.task.findFirst({ where: { id: taskId, userId: ctx.viewer.userId, deletedAt: null } }) : null;
     },
   }),
+  trashedTasks: t.withAuth({ loggedIn: true }).field({
+    type: TaskConnection,
+    description: 'Your tasks in the trash, most recently trashed first (restoreTask brings one back; trash older than 30 days is purged). Errors: BAD_USER_INPUT as for tasks. Requires sign-in.',
+    args: {
+      first: t.arg.int({ description: 'Page size from the start: 1 to 100 (default 20).' }),
+      after: t.arg.string({ description: 'Return tasks after this cursor.' }),
+      last: t.arg.int({ description: 'Page size from the end: 1 to 100. Not together with first.' }),
+      before: t.arg.string({ description: 'Return tasks before this cursor.' }),
+    },
+    resolve: (_root, args, ctx) => listTasks(ctx, ctx.viewer.userId, { ...args, orderBy: { field: 'DELETED_AT', direction: 'DESC' } }, { trash: true }),
+  }),
   tasks: t.withAuth({ loggedIn: true }).field({
     type: TaskConnection,
     description: `Your tasks (the trash left out). ${tasksDescription} Requires sign-in.`,
