@@ -33,6 +33,8 @@ const envSchema = z.object({
   TRUST_PROXY: withDefault(z.enum(['true', 'false']), 'false').transform((v) => v === 'true'),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   SHUTDOWN_TIMEOUT_SECONDS: withDefault(seconds, 10),
+  TRASH_RETENTION_DAYS: withDefault(z.coerce.number().int().min(1).max(3650), 30),
+  PURGE_INTERVAL_SECONDS: withDefault(seconds, 3600),
 });
 
 export type Config = Omit<z.output<typeof envSchema>, 'JWT_SECRET'> & {

@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { startTrashPurge } from './jobs/trash-purge.ts';
 import { createApp } from './yoga.ts';
 
 let config: Config;
@@ -32,6 +33,11 @@ const database = db!;
 const app = createApp(config, database);
 const server = createServer(app.yoga);
 server.keepAliveTimeout = 65_000; // longer than typical load balancer idle timeouts
+const purge = startTrashPurge(database.prisma, {
+  retentionDays: config.TRASH_RETENTION_DAYS,
+  intervalSeconds: config.PURGE_INTERVAL_SECONDS,
+  log: (message, error) => (error ? console.error(message, error) : console.log(message)),
+});
 
 server.listen(config.PORT, config.HOST, () => {
   const where = config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`;
@@ -55,6 +61,7 @@ async function shutdown(signal: string) {
   server.closeIdleConnections();
   await closed;
   clearInterval(reaper);
+  await purge.stop();
   await app.close();
   await database.close();
   process.exit(0);

@@ -8,6 +8,7 @@ import { createAuthRateLimiter, type RateLimitSettings } from './auth/rate-limit
 import { createTokenService } from './auth/tokens.ts';
 import { resolveViewer, type AppServices, type Context } from './context.ts';
 import type { Database } from './db/database.ts';
+import { useIdempotencyKeys } from './http/idempotency.ts';
 import { createLogger, useRequestLogging } from './logging.ts';
 import { schema } from './schema/index.ts';
 import { securityPlugins } from './security.ts';
@@ -72,6 +73,8 @@ export function createApp(
     }),
     plugins: [
       useRequestLogging(logger),
+      // Before anything else runs: a replayed response must not execute, count or validate again.
+      useIdempotencyKeys(services),
       ...securityPlugins(schema, config.isProduction),
       useReadinessCheck({ endpoint: '/ready', check: () => answersWithin(db, READY_TIMEOUT_MS) }),
     ],
