@@ -14,6 +14,7 @@ const resolve = { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }
 // fails a file that ends up with no suite, so the files are left out here rather than skipped.
 const PGLITE_ONLY = [
   'test/graphiql.test.ts',
+  'test/browser-helper.test.ts',
   'test/typed-client.test.ts',
   'test/apollo-possible-types.test.ts',
   'test/auth-redis.test.ts',

@@ -1,32 +1,23 @@
-// GraphiQL in a real browser (Debian's Chromium through playwright-core): the page the real server serves
+// GraphiQL in a real browser (Chromium through playwright-core; test/helpers/browser.ts finds one: CHROMIUM_PATH,
+// a system Chromium, or the one an npm dev dependency ships): the page the real server serves
 // opens on the guide query, runs a signup typed into its editor, takes the token from the result pane and
 // sends it through the Headers pane. Leaves a screenshot in test/artifacts/graphiql.png.
 //
 // The page bundles GraphiQL (@graphql-yoga/render-graphiql) instead of loading it from a CDN, so it works
 // offline: the test refuses, records and fails on any request that would leave the machine.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, validate } from 'graphql';
-import { chromium, type BrowserContext, type Locator, type Page, type Route } from 'playwright-core';
+import type { BrowserContext, Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from '../src/yoga.ts';
+import { launchChromium } from './helpers/browser.ts';
 import { freePort, startServer, type ServerProcess } from './helpers/process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const SCREENSHOT = path.join(ARTIFACTS, 'graphiql.png');
 
@@ -68,17 +59,11 @@ if (process.env.TEST_DB !== 'postgres') {
       });
 
       it('signs up, sets the Authorization header and runs `me`', { timeout: 120_000 }, async () => {
-        if (!existsSync(CHROMIUM)) {
-          throw new Error(`${CHROMIUM} is missing: install Chromium (apt-get install chromium) to run the GraphiQL browser test`);
-        }
         const url = server!.url;
         profileDir = mkdtempSync(path.join(tmpdir(), 'taskapi-chromium-'));
-        context = await chromium.launchPersistentContext(profileDir, {
-          executablePath: CHROMIUM,
-          headless: true,
-          args: CHROMIUM_ARGS,
-          viewport: { width: 1400, height: 1000 },
-        });
+        const launched = await launchChromium(profileDir, { viewport: { width: 1400, height: 1000 } });
+        context = launched.context;
+        console.info(`Chromium (${launched.chromium.source}): ${launched.chromium.executablePath}`);
 
         const outside: string[] = [];
         await context.route(

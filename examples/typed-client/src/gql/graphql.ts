@@ -12,16 +12,32 @@ export type CreateTaskInput = {
   description?: string | null | undefined;
   /** Optional deadline. */
   dueAt?: string | null | undefined;
+  /** Optional id chosen by the client (offline creation): a global id of a Task around a fresh UUID, i.e. base64url of "Task:<uuid>". Reuse is a ValidationError. */
+  id?: string | number | null | undefined;
+  /** Labels of the task, at most 20. */
+  labelIds?: Array<string | number> | null | undefined;
+  /** The list to put it in; absent or null = the Inbox. With parentId it must be the parent's list (or be left out). */
+  listId?: string | number | null | undefined;
+  /** Make it a subtask of this task (at most 4 levels deep). It goes into the parent's list. */
+  parentId?: string | number | null | undefined;
   /** Importance; default NONE. */
   priority?: TaskPriority | null | undefined;
+  /** Repeat rule: an RFC 5545 RRULE value (FREQ=DAILY|WEEKLY|MONTHLY|YEARLY with INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, COUNT or UNTIL), up to 500 characters; needs a dueAt. */
+  recurrence?: string | null | undefined;
+  /** When to send a reminder while the task is open; a time already past fires at once. */
+  remindAt?: string | null | undefined;
   /** Title: trimmed, 1 to 200 characters, no NUL. */
   title: string;
 };
 
 /** Which task to delete. */
 export type DeleteTaskInput = {
+  /** Refuse the change (StaleTaskError, with the task as it is now) unless the task is at this version. */
+  expectedVersion?: number | null | undefined;
   /** The task's global id. */
   id: string | number;
+  /** Delete for good instead of moving to the trash (also works on a task already in the trash). */
+  permanently?: boolean | null | undefined;
 };
 
 /** Sort direction. */
@@ -55,10 +71,18 @@ export type TaskFilter = {
   dueAfter?: string | null | undefined;
   /** Only tasks due strictly before this instant (undated tasks excluded). */
   dueBefore?: string | null | undefined;
+  /** true: only tasks in no list (the Inbox); false: only tasks in some list. */
+  inbox?: boolean | null | undefined;
+  /** Only tasks having at least one of these labels (up to 100 ids). Ids that are not your labels match nothing. */
+  labelIds?: Array<string | number> | null | undefined;
+  /** Only tasks in this list (at any depth). An id that is not one of your lists matches nothing. */
+  listId?: string | number | null | undefined;
   /** Only tasks with any of these priorities. */
   priority?: Array<TaskPriority> | null | undefined;
   /** Case-insensitive substring of title or description, up to 200 characters. */
   search?: string | null | undefined;
+  /** true: only top-level tasks (no parent); false: only subtasks. */
+  topLevel?: boolean | null | undefined;
 };
 
 /** Sort order of a task list. Default: CREATED_AT DESC. */
@@ -75,6 +99,8 @@ export type TaskOrderField =
   | 'CREATED_AT'
   /** Due date; tasks without one come last in both directions. */
   | 'DUE_AT'
+  /** Manual order (position, by code point). Meaningful when the filter selects one group of siblings: topLevel with listId or inbox, or the subtasks of one task. */
+  | 'POSITION'
   /** Priority, NONE < LOW < MEDIUM < HIGH. */
   | 'PRIORITY'
   /** Title, in the database collation. */
@@ -95,6 +121,8 @@ export type TaskPriority =
 
 /** Which task to flip. */
 export type ToggleTaskCompletedInput = {
+  /** Refuse the change (StaleTaskError, with the task as it is now) unless the task is at this version. */
+  expectedVersion?: number | null | undefined;
   /** The task's global id. */
   id: string | number;
 };
@@ -157,6 +185,7 @@ export type ToggleTaskCompletedMutationVariables = Exact<{
 
 export type ToggleTaskCompletedMutation = { toggleTaskCompleted:
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'StaleTaskError', message: string }
     | { __typename: 'TaskPayload', task: { id: string, title: string, completed: boolean, completedAt: string | null, dueAt: string | null, priority: TaskPriority } }
    };
 
@@ -168,6 +197,7 @@ export type DeleteTaskMutationVariables = Exact<{
 export type DeleteTaskMutation = { deleteTask:
     | { __typename: 'DeleteTaskPayload', deletedTaskId: string }
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'StaleTaskError', message: string }
    };
 
 export const TokensFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Tokens"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessTokenExpiresAt"}}]}}]} as unknown as DocumentNode<TokensFragment, unknown>;
