@@ -17,6 +17,7 @@ const PGLITE_ONLY = [
   'test/browser-helper.test.ts',
   'test/typed-client.test.ts',
   'test/apollo-possible-types.test.ts',
+  'test/readme-examples.test.ts',
   'test/auth-redis.test.ts',
 ];
 const NEEDS_REDIS = process.env.REDIS_TEST_URL ? [] : ['test/auth-redis.test.ts'];
