@@ -78,24 +78,33 @@ export async function syncPage(ctx: Pick<SignedInContext, 'prisma'>, userId: str
     return { changedSeq: { gte: after.seq }, NOT: { changedSeq: after.seq, id: { lte: after.id } } };
   };
   const order = [{ changedSeq: 'asc' as const }, { id: 'asc' as const }];
-  const [lists, labels, tasks, deletions] = await Promise.all([
-    ctx.prisma.taskList.findMany({ where: { userId, ...seqWhere(0) }, orderBy: order, take }),
-    ctx.prisma.label.findMany({ where: { userId, ...seqWhere(1) }, orderBy: order, take }),
-    ctx.prisma.task.findMany({ where: { userId, ...seqWhere(2), ...(!after && { deletedAt: null }) }, orderBy: order, take }),
-    // A full sync starts from nothing: what was deleted before it does not concern the client.
-    after
-      ? ctx.prisma.deletion.findMany({
-          where: {
-            userId,
-            ...(after.source < 3 ? { seq: { gte: after.seq } }
-              : after.source > 3 ? { seq: { gt: after.seq } }
-              : { seq: { gte: after.seq }, NOT: { seq: after.seq, nodeId: { lte: after.id } } }),
-          },
-          orderBy: [{ seq: 'asc' }, { nodeId: 'asc' }],
-          take,
-        })
-      : Promise.resolve([]),
-  ]);
+  const { prisma } = ctx;
+  // One snapshot for every read (REPEATABLE READ): read separately, a commit landing between two of them
+  // would put its later change on the page and its earlier one nowhere, and the token would pass both.
+  const [user, lists, labels, tasks, deletions] = await prisma.$transaction(
+    [
+      // A full sync that ends on this page continues from the user's change value in this snapshot: what
+      // was deleted before it (and is not on the page) must not come back as DELETED.
+      prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { changeSeq: true } }),
+      prisma.taskList.findMany({ where: { userId, ...seqWhere(0) }, orderBy: order, take }),
+      prisma.label.findMany({ where: { userId, ...seqWhere(1) }, orderBy: order, take }),
+      prisma.task.findMany({ where: { userId, ...seqWhere(2), ...(!after && { deletedAt: null }) }, orderBy: order, take }),
+      // A full sync starts from nothing: what was deleted before it does not concern the client.
+      prisma.deletion.findMany({
+        where: {
+          userId,
+          ...(!after ? { seq: { lt: 0 } }
+            : after.source < 3 ? { seq: { gte: after.seq } }
+            : after.source > 3 ? { seq: { gt: after.seq } }
+            : { seq: { gte: after.seq }, NOT: { seq: after.seq, nodeId: { lte: after.id } } }),
+        },
+        orderBy: [{ seq: 'asc' }, { nodeId: 'asc' }],
+        take,
+      }),
+    ],
+    { isolationLevel: 'RepeatableRead' },
+  );
+  const start: Position | null = after ? null : { seq: user.changeSeq, source: SOURCES.length, id: '' };
   const since = after?.seq ?? -1n;
   const all: Change[] = [
     ...lists.map((list) => rowChange('TaskList', list, since, 0)),
@@ -110,21 +119,25 @@ export async function syncPage(ctx: Pick<SignedInContext, 'prisma'>, userId: str
     })),
   ].sort((a, b) => comparePositions(a.position, b.position));
   const changes = all.slice(0, first);
+  const hasMore = all.length > first;
   const last = changes.at(-1)?.position;
-  return {
-    changes,
-    hasMore: all.length > first,
-    position: last ?? after ?? (await currentPosition(ctx, userId)),
-  };
+  const end = start && !hasMore && (!last || comparePositions(start, last) > 0) ? start : undefined;
+  return { changes, hasMore, position: end ?? last ?? after ?? start! };
 }
 
+/**
+ * DELETED when trashed; CREATED when the object did not exist at the token or was in the trash then
+ * (created after it, or trashed before it and restored after it); else UPDATED.
+ */
 function rowChange(nodeType: NodeType, row: (Task | TaskList | Label) & { changedSeq: bigint; liveSeq: bigint }, since: bigint, source: number, trashed = false): Change {
-  const kind: ChangeKind = trashed ? 'DELETED' : row.liveSeq > since ? 'CREATED' : 'UPDATED';
+  const { createdSeq = row.liveSeq, trashedSeq = 0n } = row as Partial<Task>;
+  const absentAtToken = createdSeq > since || (row.liveSeq > since && trashedSeq > 0n && trashedSeq <= since);
+  const kind: ChangeKind = trashed ? 'DELETED' : absentAtToken ? 'CREATED' : 'UPDATED';
   return { kind, nodeType, id: row.id, node: trashed ? null : row, position: { seq: row.changedSeq, source, id: row.id } };
 }
 
 /** Past every change the user has committed so far (an empty full sync). */
-async function currentPosition(ctx: Pick<SignedInContext, 'prisma'>, userId: string): Promise<Position> {
+export async function currentPosition(ctx: Pick<SignedInContext, 'prisma'>, userId: string): Promise<Position> {
   const user = await ctx.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { changeSeq: true } });
   return { seq: user.changeSeq, source: SOURCES.length, id: '' };
 }

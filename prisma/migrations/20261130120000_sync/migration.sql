@@ -7,15 +7,19 @@
 -- committed one, so a reader that has seen value N has seen every change up to N (sync never skips one).
 ALTER TABLE "users" ADD COLUMN "change_seq" BIGINT NOT NULL DEFAULT 0;
 
--- changed_seq: the value of the object's last change; live_seq: of its creation or its last restore.
+-- changed_seq: the value of the object's last change; live_seq: of its creation or its last restore;
+-- created_seq and trashed_seq (tasks): of its creation and of its last move to the trash. Sync reports a
+-- live task CREATED when it did not exist at the token, or was in the trash then (trashed before the
+-- token, restored after it).
 ALTER TABLE "tasks" ADD COLUMN "changed_seq" BIGINT NOT NULL DEFAULT 0, ADD COLUMN "live_seq" BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN "created_seq" BIGINT NOT NULL DEFAULT 0, ADD COLUMN "trashed_seq" BIGINT NOT NULL DEFAULT 0,
     -- The task whose deletion put this one in the trash: restoreTask brings back the same batch.
     ADD COLUMN "trashed_by" UUID;
 ALTER TABLE "task_lists" ADD COLUMN "changed_seq" BIGINT NOT NULL DEFAULT 0, ADD COLUMN "live_seq" BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE "labels" ADD COLUMN "changed_seq" BIGINT NOT NULL DEFAULT 0, ADD COLUMN "live_seq" BIGINT NOT NULL DEFAULT 0;
 
 -- Existing rows (before the triggers exist): one change value per user for everything there is.
-UPDATE "tasks" SET "changed_seq" = 1, "live_seq" = 1;
+UPDATE "tasks" SET "changed_seq" = 1, "live_seq" = 1, "created_seq" = 1, "trashed_seq" = CASE WHEN "deleted_at" IS NULL THEN 0 ELSE 1 END;
 UPDATE "task_lists" SET "changed_seq" = 1, "live_seq" = 1;
 UPDATE "labels" SET "changed_seq" = 1, "live_seq" = 1;
 UPDATE "users" SET "change_seq" = 1;
@@ -70,8 +74,11 @@ BEGIN
     NEW."changed_seq" := coalesce("taskapi_change_seq"(NEW."user_id"), 0);
     IF TG_OP = 'INSERT' THEN
         NEW."live_seq" := NEW."changed_seq";
+        NEW."created_seq" := NEW."changed_seq";
     ELSIF OLD."deleted_at" IS NOT NULL AND NEW."deleted_at" IS NULL THEN
         NEW."live_seq" := NEW."changed_seq";
+    ELSIF OLD."deleted_at" IS NULL AND NEW."deleted_at" IS NOT NULL THEN
+        NEW."trashed_seq" := NEW."changed_seq";
     END IF;
     RETURN NEW;
 END $$;
