@@ -30,6 +30,8 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     authScopes: (context) => ({ loggedIn: context.viewer !== null }),
     unauthorizedError: () => unauthenticated(),
+    // Subscriptions are authorized when they start, not per event.
+    authorizeOnSubscribe: true,
   },
   errors: {
     defaultTypes: [],
@@ -83,6 +85,7 @@ builder.addScalarType('DateTime', DateTimeScalar, {});
 
 builder.queryType({ description: 'Read entry points. Task fields require a signed-in user.' });
 builder.mutationType({ description: 'Write entry points. Expected failures come back as members of each result union.' });
+builder.subscriptionType({ description: 'Live updates over server-sent events or graphql-ws on /graphql. Require sign-in.' });
 
 /** The shared `Error` interface every expected-error type implements. */
 export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({

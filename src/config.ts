@@ -33,6 +33,10 @@ const envSchema = z.object({
   TRUST_PROXY: withDefault(z.enum(['true', 'false']), 'false').transform((v) => v === 'true'),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   SHUTDOWN_TIMEOUT_SECONDS: withDefault(seconds, 10),
+  REDIS_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, _ . or -'), 'taskapi'),
+  SESSION_CHECK_SECONDS: withDefault(seconds, 2),
+  REMINDER_POLL_SECONDS: withDefault(seconds, 1),
+  REMINDER_BATCH_SIZE: withDefault(z.coerce.number().int().min(1).max(10_000), 100),
   TRASH_RETENTION_DAYS: withDefault(z.coerce.number().int().min(1).max(3650), 30),
   PURGE_INTERVAL_SECONDS: withDefault(seconds, 3600),
 });

@@ -6,10 +6,15 @@ import type { AuthRateLimiter } from './auth/rate-limit.ts';
 import type { TokenService } from './auth/tokens.ts';
 import { invalidAccessToken } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
+import type { Bus } from './live/bus.ts';
+import type { SessionWatch } from './live/session-watch.ts';
 
 export interface Viewer {
   userId: string;
   sessionId: string;
+  tokenVersion: number;
+  /** When the access token expires: live streams end then. */
+  expiresAt?: Date;
 }
 
 /** Long-lived dependencies, made once per process (or per test app). */
@@ -18,12 +23,16 @@ export interface AppServices {
   prisma: PrismaClient;
   tokens: TokenService;
   rateLimiter: AuthRateLimiter;
+  bus: Bus;
+  sessionWatch: SessionWatch;
 }
 
 export interface Context extends AppServices {
   viewer: Viewer | null;
   /** The caller's address, for throttling. */
   clientAddress: string;
+  /** On a WebSocket: closes it (code 4403 when the session ends). Absent for HTTP and SSE. */
+  closeConnection?: (code: number, reason: string) => void;
 }
 
 export interface SignedInContext extends Context {
@@ -48,5 +57,5 @@ export async function resolveViewer(services: AppServices, authorization: string
     select: { id: true },
   });
   if (!session) throw invalidAccessToken('The access token has been revoked: sign in again or refresh it.');
-  return { userId: claims.userId, sessionId: claims.sessionId };
+  return { userId: claims.userId, sessionId: claims.sessionId, tokenVersion: claims.tokenVersion, expiresAt: claims.expiresAt };
 }

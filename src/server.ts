@@ -2,7 +2,9 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { startReminders } from './jobs/reminders.ts';
 import { startTrashPurge } from './jobs/trash-purge.ts';
+import { attachWebSocket } from './live/websocket.ts';
 import { createApp } from './yoga.ts';
 
 let config: Config;
@@ -33,10 +35,17 @@ const database = db!;
 const app = createApp(config, database);
 const server = createServer(app.yoga);
 server.keepAliveTimeout = 65_000; // longer than typical load balancer idle timeouts
-const purge = startTrashPurge(database.prisma, {
+const sockets = attachWebSocket(server, app);
+const log = (message: string, error?: unknown) => (error ? console.error(message, error) : console.log(message));
+const reminders = startReminders(database.prisma, app.services.bus, {
+  intervalSeconds: config.REMINDER_POLL_SECONDS,
+  batchSize: config.REMINDER_BATCH_SIZE,
+  log,
+});
+const purge = startTrashPurge(database.prisma, app.services.bus, {
   retentionDays: config.TRASH_RETENTION_DAYS,
   intervalSeconds: config.PURGE_INTERVAL_SECONDS,
-  log: (message, error) => (error ? console.error(message, error) : console.log(message)),
+  log,
 });
 
 server.listen(config.PORT, config.HOST, () => {
@@ -56,12 +65,16 @@ async function shutdown(signal: string) {
   }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
   force.unref();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // WebSockets close with 1001 (going away) and SSE streams complete: clients reconnect elsewhere and
+  // resume with changes(after:). The other requests finish first.
+  await sockets.close();
+  app.services.sessionWatch.endAll();
   // Keep-alive connections become idle as their in-flight requests finish: close them as they do.
   const reaper = setInterval(() => server.closeIdleConnections(), 50);
   server.closeIdleConnections();
   await closed;
   clearInterval(reaper);
-  await purge.stop();
+  await Promise.all([purge.stop(), reminders.stop()]);
   await app.close();
   await database.close();
   process.exit(0);

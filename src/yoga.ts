@@ -9,12 +9,21 @@ import { createTokenService } from './auth/tokens.ts';
 import { resolveViewer, type AppServices, type Context } from './context.ts';
 import type { Database } from './db/database.ts';
 import { useIdempotencyKeys } from './http/idempotency.ts';
+import { createBus } from './live/bus.ts';
+import { createSessionWatch } from './live/session-watch.ts';
 import { createLogger, useRequestLogging } from './logging.ts';
 import { schema } from './schema/index.ts';
 import { securityPlugins } from './security.ts';
 
+/** What the HTTP server (req) or the WebSocket layer (connectionParams, closeConnection) hands each operation. */
+export interface ServerContext {
+  req?: IncomingMessage;
+  connectionParams?: Readonly<Record<string, unknown>>;
+  closeConnection?: (code: number, reason: string) => void;
+}
+
 export interface App {
-  yoga: YogaServerInstance<{ req?: IncomingMessage }, Context>;
+  yoga: YogaServerInstance<ServerContext, Context>;
   services: AppServices;
   /** Releases what the app holds besides the database (rate-limit store). */
   close(): Promise<void>;
@@ -35,9 +44,11 @@ export function createApp(
     prisma: db.prisma,
     tokens: createTokenService(config),
     rateLimiter: createAuthRateLimiter(rateLimits, config.REDIS_URL),
+    bus: createBus(config.REDIS_URL, config.REDIS_PREFIX),
+    sessionWatch: createSessionWatch(db.prisma, config.SESSION_CHECK_SECONDS * 1000),
   };
 
-  const yoga = createYoga<{ req?: IncomingMessage }, Context>({
+  const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -66,10 +77,13 @@ export function createApp(
         });
       },
     },
-    context: async ({ request, req }) => ({
+    // HTTP and SSE carry the token in the Authorization header; a WebSocket in connectionParams
+    // (src/live/websocket.ts passes them, with a way to close the socket).
+    context: async ({ request, req, connectionParams, closeConnection }) => ({
       ...services,
-      viewer: await resolveViewer(services, request.headers.get('authorization')),
+      viewer: await resolveViewer(services, request?.headers.get('authorization') ?? authorizationParam(connectionParams)),
       clientAddress: clientAddress(request, req, config.TRUST_PROXY),
+      ...(closeConnection && { closeConnection }),
     }),
     plugins: [
       useRequestLogging(logger),
@@ -83,7 +97,10 @@ export function createApp(
   return {
     yoga,
     services,
-    close: () => services.rateLimiter.close(),
+    close: async () => {
+      services.sessionWatch.close();
+      await Promise.all([services.rateLimiter.close(), services.bus.close()]);
+    },
   };
 }
 
@@ -106,10 +123,16 @@ function isExpected(error: unknown): boolean {
   return !original || (original instanceof GraphQLError && isExpected(original));
 }
 
-function clientAddress(request: Request, req: IncomingMessage | undefined, trustProxy: boolean): string {
+/** `authorization` of graphql-ws connectionParams ("Bearer <accessToken>"), or null. */
+function authorizationParam(params: Readonly<Record<string, unknown>> | undefined): string | null {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : null;
+}
+
+function clientAddress(request: Request | undefined, req: IncomingMessage | undefined, trustProxy: boolean): string {
   if (trustProxy) {
     // Behind a load balancer the client is the first address it reports.
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    const forwarded = request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }
   return req?.socket.remoteAddress ?? 'unknown';

@@ -7,6 +7,8 @@ export interface AccessClaims {
   userId: string;
   sessionId: string;
   tokenVersion: number;
+  /** When the token expires (set on verified tokens). */
+  expiresAt?: Date;
 }
 
 export interface IssuedAccessToken {
@@ -43,7 +45,7 @@ export function createTokenService(config: Pick<Config, 'jwtSecret' | 'JWT_ISSUE
         if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') return null;
         const { sid, ver } = payload as { sid?: unknown; ver?: unknown };
         if (typeof sid !== 'string' || typeof ver !== 'number' || !isUuid(payload.sub) || !isUuid(sid)) return null;
-        return { userId: payload.sub, sessionId: sid, tokenVersion: ver };
+        return { userId: payload.sub, sessionId: sid, tokenVersion: ver, expiresAt: new Date(payload.exp * 1000) };
       } catch {
         return null;
       }

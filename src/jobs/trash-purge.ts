@@ -2,12 +2,13 @@
 // sync), with expired Idempotency-Key records. Every instance runs it; purgeTrash is safe to run at once
 // from several (each user's purge takes that user's lock, and a second purger finds nothing left).
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Bus } from '../live/bus.ts';
 import { purgeTrash } from '../services/trash.ts';
 
-export function startTrashPurge(prisma: PrismaClient, options: { retentionDays: number; intervalSeconds: number; log: (message: string, error?: unknown) => void }) {
+export function startTrashPurge(prisma: PrismaClient, bus: Bus, options: { retentionDays: number; intervalSeconds: number; log: (message: string, error?: unknown) => void }) {
   let running: Promise<void> | null = null;
   const run = () => {
-    running ??= purgeTrash(prisma, options.retentionDays)
+    running ??= purgeTrash(prisma, options.retentionDays, new Date(), bus)
       .then((purged) => {
         if (purged) options.log(`purged ${purged} tasks from the trash`);
       })

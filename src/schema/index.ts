@@ -9,5 +9,6 @@ import './task/mutations.ts';
 import './task-list.ts';
 import './label.ts';
 import './sync.ts';
+import './subscriptions.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

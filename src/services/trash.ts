@@ -4,6 +4,7 @@
 import type { SignedInContext } from '../context.ts';
 import type { PrismaClient, Task } from '../generated/prisma/client.ts';
 import { NotFoundError } from '../errors.ts';
+import type { Bus } from '../live/bus.ts';
 import type { Tx } from './references.ts';
 import { tasksByIds, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
@@ -82,7 +83,7 @@ function trashedAncestors(tx: Tx, userId: string, roots: Task[]) {
  * that user's change value first (the same lock order as every request), and its tombstones tell sync.
  * Safe to run on every instance at once: a second purger of the same user waits, then finds nothing.
  */
-export async function purgeTrash(prisma: PrismaClient, retentionDays: number, now = new Date()): Promise<number> {
+export async function purgeTrash(prisma: PrismaClient, retentionDays: number, now = new Date(), bus?: Pick<Bus, 'publishChanges'>): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const users = await prisma.$queryRaw<{ user_id: string }[]>`
     SELECT DISTINCT "user_id"::text AS user_id FROM "tasks" WHERE "deleted_at" < ${cutoff} LIMIT 1000`;
@@ -93,6 +94,7 @@ export async function purgeTrash(prisma: PrismaClient, retentionDays: number, no
       const { count } = await tx.task.deleteMany({ where: { userId, deletedAt: { lt: cutoff } } });
       return count;
     });
+    bus?.publishChanges(userId);
   }
   await prisma.idempotencyKey.deleteMany({ where: { expiresAt: { lt: now } } });
   return purged;

@@ -1,0 +1,47 @@
+// The reminder scheduler: every REMINDER_POLL_SECONDS each instance claims due reminders (remindAt passed,
+// task open and live, not fired) with FOR UPDATE SKIP LOCKED, marks them fired and publishes them in the
+// same transaction: each fires once across instances; a claim that did not commit (a crash, a failed
+// publish) is picked up again. The claim is an index range on the armed reminders (tasks_remind_at_idx).
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Bus } from '../live/bus.ts';
+
+/** Fires the due reminders of every user, one batch; returns how many fired. */
+export async function fireDueReminders(prisma: PrismaClient, bus: Pick<Bus, 'publishReminder'>, batchSize: number, now = new Date()): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    const due = await tx.$queryRaw<{ id: string; user_id: string; remind_at: Date }[]>`
+      UPDATE "tasks" SET "reminded_at" = "remind_at"
+       WHERE "id" IN (
+         SELECT "id" FROM "tasks"
+          WHERE "remind_at" <= ${now} AND "remind_at" IS NOT NULL AND "reminded_at" IS NULL
+            AND NOT "completed" AND "deleted_at" IS NULL
+          ORDER BY "remind_at" LIMIT ${batchSize}
+            FOR UPDATE SKIP LOCKED)
+   RETURNING "id"::text AS id, "user_id"::text AS user_id, "remind_at"`;
+    for (const reminder of due) {
+      await bus.publishReminder(reminder.user_id, { taskId: reminder.id, remindAt: new Date(reminder.remind_at).toISOString() });
+    }
+    return due.length;
+  });
+}
+
+export function startReminders(prisma: PrismaClient, bus: Bus, options: { intervalSeconds: number; batchSize: number; log: (message: string, error?: unknown) => void }) {
+  let running: Promise<void> | null = null;
+  const run = () => {
+    running ??= (async () => {
+      // A full batch means more may be due: go on at once.
+      while ((await fireDueReminders(prisma, bus, options.batchSize)) === options.batchSize);
+    })()
+      .catch((error) => options.log('reminder scheduler failed', error))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(run, options.intervalSeconds * 1000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

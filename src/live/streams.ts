@@ -1,0 +1,93 @@
+// The change stream and the reminder stream of one subscriber. The change stream reads the user's change
+// log (the same pages as sync) from its position on: it subscribes to the bus first, then replays what
+// came after `after`, then reads on at every notification. Notifications only say "read on", so there is
+// no gap and no duplicate at the seam, events come in commit order, and a burst or a slow client never
+// piles up: while a page waits for the client, further notifications fold into one more read.
+import { Repeater } from '@graphql-yoga/subscription';
+import type { SignedInContext } from '../context.ts';
+import type { Task } from '../generated/prisma/client.ts';
+import { currentPosition, syncPage, type Change, type Position } from '../services/sync.ts';
+
+const PAGE = 200;
+
+export function changeStream(ctx: SignedInContext, after: Position | null): AsyncIterable<Change> {
+  const userId = ctx.viewer.userId;
+  return new Repeater<Change>(async (push, stop) => {
+    let position = after;
+    let ready = false;
+    let pending = false;
+    let reading: Promise<void> | null = null;
+    let stopped = false;
+
+    const readOn = async () => {
+      while (pending && !stopped) {
+        pending = false;
+        for (;;) {
+          const page = await syncPage(ctx, userId, position, PAGE);
+          for (const change of page.changes) {
+            if (stopped) return;
+            // Second check that the row is the subscriber's (the page is already read in their scope).
+            if (change.node && (change.node as { userId: string }).userId !== userId) continue;
+            await push(change);
+            position = change.position;
+          }
+          position = page.position;
+          if (!page.hasMore) break;
+        }
+      }
+    };
+    const kick = () => {
+      pending = true;
+      if (!ready || reading) return;
+      reading = readOn()
+        .catch((error) => stop(error))
+        .finally(() => {
+          reading = null;
+          if (pending && !stopped) kick();
+        });
+    };
+
+    const unsubscribe = ctx.bus.onChanges(userId, kick);
+    const unwatch = ctx.sessionWatch.watch(ctx.viewer, () => endStream(ctx, stop));
+    try {
+      position ??= await currentPosition(ctx, userId);
+      ready = true;
+      // Replay what came after the token (and anything committed while subscribing), then read on.
+      kick();
+    } catch (error) {
+      stop(error);
+    }
+    await stop;
+    stopped = true;
+    unsubscribe();
+    unwatch();
+  });
+}
+
+export interface TaskReminderShape {
+  task: Task;
+  remindAt: Date;
+}
+
+/** Due reminders of the subscriber's tasks, each re-read in the subscriber's scope (still open and live). */
+export function reminderStream(ctx: SignedInContext): AsyncIterable<TaskReminderShape> {
+  const userId = ctx.viewer.userId;
+  return new Repeater<TaskReminderShape>(async (push, stop) => {
+    const unsubscribe = ctx.bus.onReminder(userId, (reminder) => {
+      void ctx.prisma.task
+        .findFirst({ where: { id: reminder.taskId, userId, deletedAt: null, completed: false } })
+        .then((task) => (task && task.userId === userId ? push({ task, remindAt: new Date(reminder.remindAt) }) : undefined))
+        .catch((error) => stop(error));
+    });
+    const unwatch = ctx.sessionWatch.watch(ctx.viewer, () => endStream(ctx, stop));
+    await stop;
+    unsubscribe();
+    unwatch();
+  });
+}
+
+/** The session ended or the token expired: a WebSocket closes with 4403, an SSE stream completes. */
+function endStream(ctx: SignedInContext, stop: () => void) {
+  ctx.closeConnection?.(4403, 'Session ended or token expired: reconnect with a fresh token');
+  stop();
+}

@@ -1,0 +1,95 @@
+// graphql-ws (the graphql-transport-ws protocol) on the HTTP server's /graphql, wired through
+// yoga.getEnveloped so a socket gets the same schema, context, plugins and limits as HTTP. The token
+// comes in connectionParams.authorization and is checked at connection_init: a bad one closes with 4403.
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { resolveViewer } from '../context.ts';
+import type { App } from '../yoga.ts';
+
+/** Largest message a client may send (a subscribe message holds one operation). */
+export const WS_MAX_PAYLOAD_BYTES = 256 * 1024;
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
+const KEEP_ALIVE_MS = 12_000;
+
+export interface WebSocketEndpoint {
+  /** Open sockets (for logs and, later, metrics). */
+  count(): number;
+  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+export function attachWebSocket(server: Server, app: App): WebSocketEndpoint {
+  const { yoga, services } = app;
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: WS_MAX_PAYLOAD_BYTES });
+  const active = new WeakMap<WebSocket, Set<string>>();
+  const close = (socket: WebSocket) => (code: number, reason: string) => socket.close(code, reason);
+
+  const disposable = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: import('node:http').IncomingMessage }>(
+    {
+      connectionInitWaitTimeout: 3_000,
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        if (authorization === undefined || authorization === null) return true; // anonymous: subscribe answers UNAUTHENTICATED
+        try {
+          await resolveViewer(services, typeof authorization === 'string' ? authorization : '');
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const socket = ctx.extra.socket;
+        const ids = active.get(socket) ?? new Set<string>();
+        active.set(socket, ids);
+        if (ids.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket: complete one first.`, { extensions: { code: 'LIMIT_EXCEEDED' } })];
+        }
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket,
+          params: payload,
+          connectionParams: ctx.connectionParams,
+          closeConnection: close(socket),
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('The document does not parse.')];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        let contextValue;
+        try {
+          contextValue = await contextFactory();
+        } catch {
+          // The token went bad since connection_init (expired, session ended): like a bad token.
+          socket.close(4403, 'Forbidden');
+          return [new GraphQLError('The access token is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        ids.add(id);
+        return { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue, execute, subscribe } as ExecutionArgs & { execute: typeof execute; subscribe: typeof subscribe };
+      },
+      execute: (args) => (args as unknown as { execute: (a: unknown) => unknown }).execute(args) as never,
+      subscribe: (args) => (args as unknown as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onComplete: (ctx, id) => {
+        active.get(ctx.extra.socket)?.delete(id);
+      },
+    },
+    wss,
+    KEEP_ALIVE_MS,
+  );
+
+  return {
+    count: () => wss.clients.size,
+    async close() {
+      // graphql-ws closes every socket with 1001 and stops; then the server no longer waits on upgrades.
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
