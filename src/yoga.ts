@@ -150,6 +150,10 @@ export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to the Task API.
 #      { "Authorization": "Bearer <accessToken>" }
 # 3. Run CreateTask, then MyTasks. For the next page
 #    set "Variables": { "after": "<endCursor>" }
+# 4. Run Live (it keeps running) and change something
+#    in another tab: each change arrives as it commits.
+#    Lists, labels, subtasks, sync and the rest: see
+#    the Docs, and the README.
 #
 # Access tokens expire after a few minutes: call
 # refreshToken(input: { refreshToken }) for a new pair.
@@ -177,11 +181,18 @@ mutation CreateTask {
 }
 
 query MyTasks($after: String) {
-  me { email }
+  me { email taskLists { id name openTaskCount } }
   tasks(first: 10, after: $after) {
     totalCount
     edges { node { id title completed dueAt priority } }
     pageInfo { hasNextPage endCursor }
+  }
+}
+
+subscription Live {
+  changes {
+    kind nodeType nodeId
+    node { ... on Task { title completed version } }
   }
 }
 `;
