@@ -1,11 +1,13 @@
 // The real process: start-up on the configured database, persistence across restarts, the embedded
-// data-directory lock, bad configuration, and graceful shutdown.
+// data-directory lock, bad configuration, and graceful shutdown (open WebSockets and SSE streams included).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createTestDatabase, testDbKind, type TestDatabase } from './helpers/database.ts';
 import { freePort, postGraphQL, runServer, startServer } from './helpers/process.ts';
 
@@ -57,6 +59,53 @@ describe(`server process (${testDbKind})`, () => {
       first.child.kill('SIGTERM');
       await first.exited;
     }
+  });
+
+  it('on SIGTERM closes WebSockets with 1001 and ends SSE streams, then exits 0', async () => {
+    const server = await startServer({ ...env, PORT: String(await freePort()) });
+    const signup = await postGraphQL(server.url, SIGNUP, { input: { email: 'live-process@example.com', password: credentials.password } });
+    const token = signup.body.data.signup.accessToken as string;
+    // Resuming from a token makes the stream carry every change after it, however soon it starts.
+    const after = (await postGraphQL(server.url, '{ sync { syncToken } }', {}, token)).body.data.sync.syncToken as string;
+    const query = `subscription { changes(after: "${after}") { kind nodeId } }`;
+
+    // A graphql-ws client with one subscription open.
+    const closed = new Promise<number>((resolve) => {
+      const client = createClient({
+        url: `${server.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+        on: { closed: (event) => resolve((event as { code: number }).code) },
+      });
+      client.subscribe({ query }, { next: () => {}, error: () => {}, complete: () => {} });
+    });
+    // An SSE stream, read to its end.
+    const sse = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
+    expect(sse.status).toBe(200);
+    const reader = sse.body!.getReader();
+    const decoder = new TextDecoder();
+    let events = '';
+    const readUntil = async (pattern: RegExp) => {
+      while (!pattern.test(events)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        events += decoder.decode(value, { stream: true });
+      }
+      return events;
+    };
+    // The stream is live: a change reaches it before the shutdown.
+    await postGraphQL(server.url, 'mutation { createTask(input: { title: "before shutdown" }) { __typename } }', {}, token);
+    expect(await readUntil(/"kind":"CREATED"/)).toContain('"kind":"CREATED"');
+
+    server.child.kill('SIGTERM');
+    expect(await closed).toBe(1001);
+    expect(await readUntil(/event: complete/)).toMatch(/event: complete/);
+    expect(await server.exited).toBe(0);
   });
 
   it('lets an in-flight login finish on SIGTERM, then exits 0', async () => {
