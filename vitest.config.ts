@@ -1,6 +1,6 @@
 // `npm test` runs the suite on an in-memory PGlite, and again on PostgreSQL when TEST_DATABASE_URL is
-// set (each test file in a fresh database of its own, dropped afterwards). The Redis test runs when
-// REDIS_TEST_URL names a Redis server (.ci/run sets it).
+// set (each test file in a fresh database of its own, dropped afterwards). The Redis tests run when
+// REDIS_TEST_URL names a Redis server (.ci/run sets it): the throttle once, the two-instance test on PostgreSQL.
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -20,7 +20,9 @@ const PGLITE_ONLY = [
   'test/readme-examples.test.ts',
   'test/auth-redis.test.ts',
 ];
-const NEEDS_REDIS = process.env.REDIS_TEST_URL ? [] : ['test/auth-redis.test.ts'];
+// Two app instances on one PostgreSQL database and Redis (separate pools, concurrent schedulers).
+const POSTGRES_ONLY = ['test/multi-instance.test.ts'];
+const NEEDS_REDIS = process.env.REDIS_TEST_URL ? [] : ['test/auth-redis.test.ts', 'test/multi-instance.test.ts'];
 
 const shared = {
   include: ['test/**/*.test.ts'],
@@ -33,12 +35,12 @@ export default defineConfig({
     projects: [
       {
         resolve,
-        test: { ...shared, name: 'pglite', env: { TEST_DB: 'pglite' }, exclude: [...configDefaults.exclude, ...NEEDS_REDIS] },
+        test: { ...shared, name: 'pglite', env: { TEST_DB: 'pglite' }, exclude: [...configDefaults.exclude, ...POSTGRES_ONLY, ...NEEDS_REDIS] },
       },
       ...(postgresUrl
         ? [{
             resolve,
-            test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' }, exclude: [...configDefaults.exclude, ...PGLITE_ONLY] },
+            test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' }, exclude: [...configDefaults.exclude, ...PGLITE_ONLY, ...NEEDS_REDIS] },
           }]
         : []),
     ],

@@ -1,8 +1,13 @@
 // The event bus that tells every instance "user U has new changes" and "task T of user U is due": an
-// in-process EventTarget by default, Redis pub/sub (@graphql-yoga/redis-event-target, two connections)
-// when REDIS_URL is set, so a change committed through any instance reaches subscribers on all of them.
-// Only ids travel; subscribers re-read what they deliver with their own scope.
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+// in-process EventTarget by default, Redis pub/sub when REDIS_URL is set (two connections: one publishes,
+// one subscribes), so a change committed through any instance reaches subscribers on all of them. Only
+// ids travel; subscribers re-read what they deliver with their own scope.
+//
+// The Redis side follows @graphql-yoga/redis-event-target (a channel per topic, one SUBSCRIBE per topic
+// however many listeners) but waits for each SUBSCRIBE to be confirmed, so a stream replays the change
+// log only once it cannot miss a later notification, and handles Redis errors instead of leaving
+// rejected promises (which would end the process): while Redis is away, notifications are lost, and
+// streams catch up from the change log in PostgreSQL with the next one that arrives.
 import { Redis } from 'ioredis';
 
 export interface Reminder {
@@ -11,48 +16,88 @@ export interface Reminder {
 }
 
 export interface Bus {
-  /** After a commit: the user's change log has grown. */
+  /** After a commit: the user's change log has grown. Never throws. */
   publishChanges(userId: string): void;
-  /** A due reminder of one of the user's tasks (awaited: the claim commits only once it is out). */
+  /** A due reminder of one of the user's tasks; rejects when it could not be sent (the claim rolls back). */
   publishReminder(userId: string, reminder: Reminder): Promise<void>;
-  onChanges(userId: string, listener: () => void): () => void;
-  onReminder(userId: string, listener: (reminder: Reminder) => void): () => void;
+  /** Resolves, with the function that stops listening, once notifications can no longer be missed. */
+  onChanges(userId: string, listener: () => void): Promise<() => void>;
+  onReminder(userId: string, listener: (reminder: Reminder) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 
 /** `prefix` keeps two deployments on one Redis apart (Redis ignores the database number for pub/sub). */
 export function createBus(redisUrl: string | undefined, prefix: string): Bus {
-  let target: EventTarget;
-  let close = async () => {};
-  if (redisUrl) {
-    const options = { maxRetriesPerRequest: 1, connectTimeout: 2_000 };
-    const publishClient = new Redis(redisUrl, options);
-    const subscribeClient = new Redis(redisUrl, options);
-    publishClient.on('error', () => {});
-    subscribeClient.on('error', () => {});
-    target = createRedisEventTarget({ publishClient, subscribeClient }) as unknown as EventTarget;
-    close = async () => {
-      publishClient.disconnect();
-      subscribeClient.disconnect();
-    };
-  } else {
-    target = new EventTarget();
-  }
+  const transport = redisUrl ? redisTransport(redisUrl) : localTransport();
   const topic = (kind: string, userId: string) => `${prefix}:${kind}:${userId}`;
-  const listen = <T>(name: string, listener: (detail: T) => void) => {
-    const handler = (event: Event) => listener((event as CustomEvent<T>).detail);
-    target.addEventListener(name, handler);
-    return () => target.removeEventListener(name, handler);
-  };
   return {
-    publishChanges: (userId) => {
-      target.dispatchEvent(new CustomEvent(topic('changes', userId), { detail: {} }));
+    publishChanges: (userId) => void transport.publish(topic('changes', userId), '').catch(() => {}),
+    publishReminder: (userId, reminder) => transport.publish(topic('reminders', userId), JSON.stringify(reminder)),
+    onChanges: (userId, listener) => transport.listen(topic('changes', userId), () => listener()),
+    onReminder: (userId, listener) =>
+      transport.listen(topic('reminders', userId), (message) => {
+        try {
+          listener(JSON.parse(message) as Reminder);
+        } catch {
+          // not one of ours
+        }
+      }),
+    close: () => transport.close(),
+  };
+}
+
+interface Transport {
+  publish(channel: string, message: string): Promise<void>;
+  listen(channel: string, listener: (message: string) => void): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+function localTransport(): Transport {
+  const target = new EventTarget();
+  return {
+    publish: async (channel, message) => {
+      target.dispatchEvent(new CustomEvent(channel, { detail: message }));
     },
-    publishReminder: async (userId, reminder) => {
-      target.dispatchEvent(new CustomEvent(topic('reminders', userId), { detail: reminder }));
+    listen: async (channel, listener) => {
+      const handler = (event: Event) => listener((event as CustomEvent<string>).detail);
+      target.addEventListener(channel, handler);
+      return () => target.removeEventListener(channel, handler);
     },
-    onChanges: (userId, listener) => listen(topic('changes', userId), () => listener()),
-    onReminder: (userId, listener) => listen<Reminder>(topic('reminders', userId), listener),
-    close: () => close(),
+    close: async () => {},
+  };
+}
+
+function redisTransport(url: string): Transport {
+  const options = { maxRetriesPerRequest: 1, connectTimeout: 2_000 };
+  const publisher = new Redis(url, options);
+  const subscriber = new Redis(url, options);
+  // ioredis reconnects (and re-subscribes) by itself; a failed command is handled where it is sent.
+  publisher.on('error', () => {});
+  subscriber.on('error', () => {});
+  const listeners = new Map<string, Set<(message: string) => void>>();
+  subscriber.on('message', (channel: string, message: string) => listeners.get(channel)?.forEach((listener) => listener(message)));
+  return {
+    publish: async (channel, message) => {
+      await publisher.publish(channel, message);
+    },
+    listen: async (channel, listener) => {
+      let set = listeners.get(channel);
+      if (!set) listeners.set(channel, (set = new Set()));
+      set.add(listener);
+      // Resolves when Redis confirms; Redis commands on one connection run in order, so an earlier
+      // UNSUBSCRIBE of the same channel cannot undo it.
+      await subscriber.subscribe(channel).catch(() => {});
+      return () => {
+        set.delete(listener);
+        if (set.size === 0 && listeners.get(channel) === set) {
+          listeners.delete(channel);
+          void subscriber.unsubscribe(channel).catch(() => {});
+        }
+      };
+    },
+    close: async () => {
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
   };
 }

@@ -47,9 +47,10 @@ export function changeStream(ctx: SignedInContext, after: Position | null): Asyn
         });
     };
 
-    const unsubscribe = ctx.bus.onChanges(userId, kick);
     const unwatch = ctx.sessionWatch.watch(ctx.viewer, () => endStream(ctx, stop));
+    let unsubscribe = () => {};
     try {
+      unsubscribe = await ctx.bus.onChanges(userId, kick);
       position ??= await currentPosition(ctx, userId);
       ready = true;
       // Replay what came after the token (and anything committed while subscribing), then read on.
@@ -73,13 +74,13 @@ export interface TaskReminderShape {
 export function reminderStream(ctx: SignedInContext): AsyncIterable<TaskReminderShape> {
   const userId = ctx.viewer.userId;
   return new Repeater<TaskReminderShape>(async (push, stop) => {
-    const unsubscribe = ctx.bus.onReminder(userId, (reminder) => {
+    const unwatch = ctx.sessionWatch.watch(ctx.viewer, () => endStream(ctx, stop));
+    const unsubscribe = await ctx.bus.onReminder(userId, (reminder) => {
       void ctx.prisma.task
         .findFirst({ where: { id: reminder.taskId, userId, deletedAt: null, completed: false } })
         .then((task) => (task && task.userId === userId ? push({ task, remindAt: new Date(reminder.remindAt) }) : undefined))
         .catch((error) => stop(error));
     });
-    const unwatch = ctx.sessionWatch.watch(ctx.viewer, () => endStream(ctx, stop));
     await stop;
     unsubscribe();
     unwatch();
