@@ -11,6 +11,7 @@ import type { Database } from './db/database.ts';
 import { useIdempotencyKeys } from './http/idempotency.ts';
 import { createBus } from './live/bus.ts';
 import { createSessionWatch } from './live/session-watch.ts';
+import type { Logger } from 'pino';
 import { createLogger, useRequestLogging } from './logging.ts';
 import { schema } from './schema/index.ts';
 import { securityPlugins } from './security.ts';
@@ -25,6 +26,7 @@ export interface ServerContext {
 export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   services: AppServices;
+  logger: Logger;
   /** Releases what the app holds besides the database (rate-limit store). */
   close(): Promise<void>;
 }
@@ -97,6 +99,7 @@ export function createApp(
   return {
     yoga,
     services,
+    logger,
     close: async () => {
       services.sessionWatch.close();
       await Promise.all([services.rateLimiter.close(), services.bus.close()]);

@@ -26,6 +26,12 @@ export function attachWebSocket(server: Server, app: App): WebSocketEndpoint {
   const active = new WeakMap<WebSocket, Set<string>>();
   const close = (socket: WebSocket) => (code: number, reason: string) => socket.close(code, reason);
 
+  // Open sockets are logged as they come and go (metrics come with the operations work).
+  wss.on('connection', (socket) => {
+    app.logger.info({ webSockets: wss.clients.size }, 'websocket opened');
+    socket.once('close', (code) => app.logger.info({ webSockets: wss.clients.size, code }, 'websocket closed'));
+  });
+
   const disposable = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: import('node:http').IncomingMessage }>(
     {
       connectionInitWaitTimeout: 3_000,
