@@ -52,6 +52,12 @@ export function attachWebSocket(server: Server, app: App): WebSocketEndpoint {
         if (ids.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket: complete one first.`, { extensions: { code: 'LIMIT_EXCEEDED' } })];
         }
+        // Counted before the first await, so a burst of subscribe messages cannot all pass the check.
+        ids.add(id);
+        const refuse = (errors: readonly GraphQLError[]) => {
+          ids.delete(id);
+          return errors;
+        };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -64,19 +70,18 @@ export function attachWebSocket(server: Server, app: App): WebSocketEndpoint {
         try {
           document = parse(payload.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('The document does not parse.')];
+          return refuse([error instanceof GraphQLError ? error : new GraphQLError('The document does not parse.')]);
         }
         const errors = validate(schema, document);
-        if (errors.length) return errors;
+        if (errors.length) return refuse(errors);
         let contextValue;
         try {
           contextValue = await contextFactory();
         } catch {
           // The token went bad since connection_init (expired, session ended): like a bad token.
           socket.close(4403, 'Forbidden');
-          return [new GraphQLError('The access token is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } })];
+          return refuse([new GraphQLError('The access token is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } })]);
         }
-        ids.add(id);
         return { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue, execute, subscribe } as ExecutionArgs & { execute: typeof execute; subscribe: typeof subscribe };
       },
       execute: (args) => (args as unknown as { execute: (a: unknown) => unknown }).execute(args) as never,
