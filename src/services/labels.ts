@@ -23,7 +23,7 @@ export async function createLabel(ctx: SignedInContext, input: { id?: string | n
   return inTransaction(ctx, async (tx) => {
     if ((await tx.label.count({ where: { userId } })) >= LABELS_MAX) throw new LimitExceededError(LABELS_MAX, 'labels');
     const now = new Date();
-    return insertWithClientId(id, 'Label', () =>
+    return insertWithClientId(tx, id, 'Label', () =>
       nameUnique('label', tx.label.create({
         data: { id, userId, name: data.name, nameKey: nameKey(data.name), color: data.color ?? null, createdAt: now, updatedAt: now },
       })),

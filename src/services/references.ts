@@ -51,10 +51,14 @@ export function clientId(globalId: string | null | undefined, typename: NodeType
 }
 
 /**
- * Runs an insert that may use a client-chosen id; the primary key decides reuse (also between two
- * concurrent creates), which becomes the same ValidationError as a malformed id.
+ * Runs an insert that may use a client-chosen id. An id used by any object is the same ValidationError
+ * as a malformed one; the primary key decides between two concurrent creates of the same kind.
  */
-export async function insertWithClientId<T>(id: string | undefined, typename: NodeType, insert: () => Promise<T>): Promise<T> {
+export async function insertWithClientId<T>(tx: Tx, id: string | undefined, typename: NodeType, insert: () => Promise<T>): Promise<T> {
+  // An id of another kind of object, or of one deleted for good (sync still reports it), is taken too.
+  if (id !== undefined && (await idInUse(tx, id))) {
+    throw new ValidationError([{ path: ['input', 'id'], message: clientIdMessage(typename) }]);
+  }
   try {
     return await insert();
   } catch (error) {
@@ -63,4 +67,15 @@ export async function insertWithClientId<T>(id: string | undefined, typename: No
     }
     throw error;
   }
+}
+
+/** Whether any task, list or label (of any user), or a tombstone, has this id. */
+async function idInUse(tx: Tx, id: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<unknown[]>`
+    SELECT 1 FROM "tasks" WHERE "id" = ${id}::uuid
+    UNION ALL SELECT 1 FROM "task_lists" WHERE "id" = ${id}::uuid
+    UNION ALL SELECT 1 FROM "labels" WHERE "id" = ${id}::uuid
+    UNION ALL SELECT 1 FROM "deletions" WHERE "node_id" = ${id}::uuid
+    LIMIT 1`;
+  return rows.length > 0;
 }

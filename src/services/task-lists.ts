@@ -25,7 +25,7 @@ export async function createTaskList(ctx: SignedInContext, input: { id?: string 
     if ((await tx.taskList.count({ where: { userId } })) >= LISTS_MAX) throw new LimitExceededError(LISTS_MAX, 'lists');
     const last = await tx.taskList.findFirst({ where: { userId }, orderBy: [{ position: 'desc' }, { id: 'desc' }], select: { position: true } });
     const now = new Date();
-    return insertWithClientId(id, 'TaskList', () =>
+    return insertWithClientId(tx, id, 'TaskList', () =>
       nameUnique('list', tx.taskList.create({
         data: { id, userId, name: data.name, nameKey: nameKey(data.name), color: data.color ?? null, position: keyAfter(last?.position ?? null), createdAt: now, updatedAt: now },
       })),

@@ -94,6 +94,8 @@ export interface UpdateTaskInput {
 
 export async function createTask(ctx: SignedInContext, input: CreateTaskInput): Promise<TaskResult> {
   const id = clientId(input.id, 'Task');
+  // Omitted, they take their defaults (NONE, open); an explicit null is a mistake worth telling.
+  throwIfAny(nullIssues(input, ['priority', 'completed']));
   const data = parseInput(createSchema, input);
   if (data.recurrence && !data.dueAt) throw new ValidationError([{ path: ['input', 'recurrence'], message: 'recurrence needs a dueAt: the rule repeats its local time' }]);
   const userId = ctx.viewer.userId;
@@ -116,7 +118,7 @@ export async function createTask(ctx: SignedInContext, input: CreateTaskInput): 
     const completed = data.completed ?? false;
     // One instant for every timestamp, so completedAt never precedes createdAt.
     const now = new Date();
-    const task = await insertWithClientId(id, 'Task', async () =>
+    const task = await insertWithClientId(tx, id, 'Task', async () =>
       tx.task.create({
         data: {
           id,

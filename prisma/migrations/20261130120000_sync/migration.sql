@@ -32,6 +32,8 @@ CREATE TABLE "deletions" (
     "node_id" UUID NOT NULL,
     CONSTRAINT "deletions_pkey" PRIMARY KEY ("user_id", "seq", "node_id")
 );
+-- A client-chosen id must not be one a deleted object had (its tombstone would contradict it in sync).
+CREATE INDEX "deletions_node_id_idx" ON "deletions"("node_id");
 ALTER TABLE "deletions" ADD CONSTRAINT "deletions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Sync reads each kind of object in change order from here.

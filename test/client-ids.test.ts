@@ -1,0 +1,70 @@
+// Ids that clients make: an id is taken once it names any object (of any kind, any user, or one deleted
+// for good), and an explicit null for a field that has a default is a ValidationError, not the default.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { globalId, tasksClient, type TasksClient } from './helpers/tasks.ts';
+
+let t: TestApp;
+let api: TasksClient;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  api = tasksClient(t, (await t.signup()).accessToken);
+});
+afterAll(() => t?.close());
+
+const CREATE = {
+  Task: 'mutation ($input: CreateTaskInput!) { r: createTask(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }',
+  TaskList: 'mutation ($input: CreateTaskListInput!) { r: createTaskList(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }',
+  Label: 'mutation ($input: CreateLabelInput!) { r: createLabel(input: $input) { __typename ... on ValidationError { fieldErrors { path message } } } }',
+} as const;
+type Kind = keyof typeof CREATE;
+const input = (kind: Kind, id: string) => (kind === 'Task' ? { id, title: 'x' } : { id, name: `n-${randomUUID()}` });
+
+async function create(kind: Kind, id: string, client = api) {
+  const res = await client.gql(CREATE[kind], { input: input(kind, globalId(kind, id)) });
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return res.data.r as { __typename: string; fieldErrors?: { path: string[]; message: string }[] };
+}
+
+describe('client-made ids', () => {
+  it('refuses a uuid that an object of another kind already has, with the same error as a reused one', async () => {
+    const kinds: Kind[] = ['Task', 'TaskList', 'Label'];
+    for (const first of kinds) {
+      const uuid = randomUUID();
+      expect((await create(first, uuid)).__typename).toMatch(/Payload$/);
+      const messages = new Set<string>();
+      for (const second of kinds) {
+        const result = await create(second, uuid);
+        expect(result.__typename, `${first} then ${second}`).toBe('ValidationError');
+        expect(result.fieldErrors!.map((e) => e.path)).toEqual([['input', 'id']]);
+        messages.add(result.fieldErrors![0]!.message.replaceAll(second, 'TYPE'));
+      }
+      expect(messages.size).toBe(1);
+    }
+  });
+
+  it('refuses the uuid of an object of another user', async () => {
+    const other = tasksClient(t, (await t.signup()).accessToken);
+    const uuid = randomUUID();
+    expect((await create('Task', uuid, other)).__typename).toBe('TaskPayload');
+    expect((await create('Task', uuid)).__typename).toBe('ValidationError');
+  });
+
+  it('refuses the uuid of a task deleted for good (sync reports it deleted)', async () => {
+    const uuid = randomUUID();
+    expect((await create('Task', uuid)).__typename).toBe('TaskPayload');
+    const deleted = await api.gql('mutation ($id: ID!) { deleteTask(input: { id: $id, permanently: true }) { __typename } }', { id: globalId('Task', uuid) });
+    expect(deleted.data.deleteTask.__typename).toBe('DeleteTaskPayload');
+    expect((await create('Task', uuid)).__typename).toBe('ValidationError');
+  });
+});
+
+describe('explicit null for a field with a default', () => {
+  it.each(['priority', 'completed'])('createTask(%s: null) is a ValidationError on that field', async (field) => {
+    const res = await api.gql(CREATE.Task, { input: { title: 'null default', [field]: null } });
+    expect(res.data.r.__typename).toBe('ValidationError');
+    expect(res.data.r.fieldErrors.map((e: { path: string[] }) => e.path)).toEqual([['input', field]]);
+  });
+});
