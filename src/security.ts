@@ -3,8 +3,7 @@
 // (no introspection, no "Did you mean" suggestions). The README's "Security" section lists them.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { getNamedType, GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import { getNamedType, GraphQLError, isObjectType, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
 import { DEFAULT_PAGE_SIZE } from './services/task-pagination.ts';
@@ -36,7 +35,7 @@ export function securityPlugins(schema: GraphQLSchema, production: boolean): Plu
       blockFieldSuggestion: { enabled: production },
     }) as unknown as Plugin,
     useConnectionCost(schema, LIMITS.maxCost, exposeLimits),
-    ...(production ? [useDisableIntrospection() as Plugin] : []),
+    ...(production ? [useNoIntrospection()] : []),
   ];
 }
 
@@ -81,26 +80,38 @@ const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity
 };
 
 function useConnectionCost(schema: GraphQLSchema, maxCost: number, exposeLimits: boolean): Plugin {
+  // Queries and mutations execute; subscriptions subscribe (each event runs the same selection).
+  const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: ExecutionResult) => void }) => {
+    let cost: number;
+    try {
+      cost = getComplexity({
+        schema,
+        query: args.document,
+        variables: (args.variableValues ?? {}) as Record<string, unknown>,
+        operationName: args.operationName ?? undefined,
+        estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+      });
+    } catch {
+      return; // variables that do not coerce: execution reports that error itself
+    }
+    if (cost > maxCost) {
+      const message = exposeLimits
+        ? `Query is too expensive: cost ${cost} exceeds the limit of ${maxCost}. Ask for smaller pages (first/last) or fewer fields.`
+        : 'Query is too expensive.';
+      setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })] });
+    }
+  };
+  return { onExecute: check, onSubscribe: check };
+}
+
+/**
+ * No introspection, on every transport. Yoga's useDisableIntrospection keys on the HTTP request, which a
+ * graphql-ws operation does not have: it let introspection through WebSockets in production.
+ */
+function useNoIntrospection(): Plugin {
   return {
-    onExecute({ args, setResultAndStopExecution }) {
-      let cost: number;
-      try {
-        cost = getComplexity({
-          schema,
-          query: args.document,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          operationName: args.operationName ?? undefined,
-          estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-        });
-      } catch {
-        return; // variables that do not coerce: execution reports that error itself
-      }
-      if (cost > maxCost) {
-        const message = exposeLimits
-          ? `Query is too expensive: cost ${cost} exceeds the limit of ${maxCost}. Ask for smaller pages (first/last) or fewer fields.`
-          : 'Query is too expensive.';
-        setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })] });
-      }
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
     },
   };
 }
