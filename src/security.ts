@@ -27,10 +27,10 @@ export function securityPlugins(schema: GraphQLSchema, production: boolean): Plu
     useBodyLimit(LIMITS.maxBodyBytes),
     usePostCSRFPrevention(),
     EnvelopArmorPlugin({
-      maxAliases: { n: LIMITS.maxAliases, exposeLimits },
-      maxDepth: { n: LIMITS.maxDepth, exposeLimits, ignoreIntrospection: !production, flattenFragments: true },
-      maxDirectives: { n: LIMITS.maxDirectives, exposeLimits },
-      maxTokens: { n: LIMITS.maxTokens, exposeLimits },
+      maxAliases: { n: LIMITS.maxAliases, exposeLimits, onReject: [withCode('TOO_MANY_ALIASES')] },
+      maxDepth: { n: LIMITS.maxDepth, exposeLimits, ignoreIntrospection: !production, flattenFragments: true, onReject: [withCode('QUERY_TOO_DEEP')] },
+      maxDirectives: { n: LIMITS.maxDirectives, exposeLimits, onReject: [withCode('TOO_MANY_DIRECTIVES')] },
+      maxTokens: { n: LIMITS.maxTokens, exposeLimits, onReject: [withCode('TOO_MANY_TOKENS')] },
       costLimit: { enabled: false },
       blockFieldSuggestion: { enabled: production },
     }) as unknown as Plugin,
@@ -77,6 +77,11 @@ const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity
   }
   if (Array.isArray(args.ids)) return 1 + childComplexity * args.ids.length;
   return undefined;
+};
+
+/** graphql-armor's errors carry no code of their own: give each limit a stable one (README "Security"). */
+const withCode = (code: string) => (_context: unknown, error: GraphQLError) => {
+  (error.extensions as Record<string, unknown>).code = code;
 };
 
 function useConnectionCost(schema: GraphQLSchema, maxCost: number, exposeLimits: boolean): Plugin {

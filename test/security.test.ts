@@ -21,6 +21,7 @@ describe('operation limits (checked before execution)', () => {
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0]?.message).toMatch(/aliases/i);
     expect(res.errors?.[0]?.message).toContain(String(LIMITS.maxAliases));
+    expect(codeOf(res)).toBe('TOO_MANY_ALIASES');
   });
 
   it('limits depth', async () => {
@@ -29,17 +30,20 @@ describe('operation limits (checked before execution)', () => {
     const res = await dev.gql(`{ ${'me { '.repeat(LIMITS.maxDepth + 1)}id${' }'.repeat(LIMITS.maxDepth + 1)} }`);
     expect(res.data).toBeUndefined();
     expect(res.errors?.map((e) => e.message).join('\n')).toMatch(/depth/i);
+    expect(res.errors?.map((e) => e.extensions?.code)).toContain('QUERY_TOO_DEEP');
     expect((await dev.gql('{ me { tasks { edges { node { id } } } } }')).errors).toBeUndefined();
   });
 
   it('limits the document size in tokens', async () => {
     const res = await dev.gql(`{ me { ${'id '.repeat(LIMITS.maxTokens)} } }`);
     expect(res.errors?.[0]?.message).toMatch(/token/i);
+    expect(codeOf(res)).toBe('TOO_MANY_TOKENS');
   });
 
   it('limits directives', async () => {
     const res = await dev.gql(`{ me ${'@include(if: true) '.repeat(LIMITS.maxDirectives + 1)} { id } }`);
     expect(res.errors?.[0]?.message).toMatch(/directive/i);
+    expect(codeOf(res)).toBe('TOO_MANY_DIRECTIVES');
   });
 
   it('counts connection sizes in the cost', async () => {
