@@ -4,7 +4,7 @@
 // number of ids.
 import { generateNKeysBetween } from 'fractional-indexing';
 import type { SignedInContext } from '../context.ts';
-import { badUserInput, NotFoundError, StaleTaskError, ValidationError, type FieldIssue } from '../errors.ts';
+import { badUserInput, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { Task } from '../generated/prisma/client.ts';
 import { LABELS_PER_TASK_MAX, resolveLabelIds } from './labels.ts';
 import { nextOccurrence } from './recurrence.ts';
@@ -15,7 +15,7 @@ import { inTransaction } from './transactions.ts';
 
 export const BULK_MAX = 100;
 
-export type BulkResult<T> = T | NotFoundError | ValidationError | StaleTaskError;
+export type BulkResult<T> = T | NotFoundError | ValidationError;
 
 /** The uuids of 1 to 100 distinct task ids (null for one that cannot name a task); anything else changes nothing. */
 export function bulkIds(ids: readonly string[]): (string | null)[] {

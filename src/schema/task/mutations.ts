@@ -124,8 +124,7 @@ const RestoreTaskInput = builder.inputType('RestoreTaskInput', {
   fields: (t) => ({ id: t.id({ required: true, description: 'The trashed task\'s global id.' }) }),
 });
 
-const bulkIdsField = (t: { idList: (options: { required: true; description: string }) => never }) =>
-  t.idList({ required: true, description: `1 to ${BULK_MAX} distinct task ids.` });
+const bulkIdsDescription = `1 to ${BULK_MAX} distinct task ids.`;
 
 const BulkTaskChanges = builder.inputType('BulkTaskChanges', {
   description: 'Changes applied to every task of updateTasks; only the fields given change.',
@@ -142,7 +141,7 @@ const BulkTaskChanges = builder.inputType('BulkTaskChanges', {
 const UpdateTasksInput = builder.inputType('UpdateTasksInput', {
   description: 'Tasks and the changes to apply to each.',
   fields: (t) => ({
-    ids: bulkIdsField(t as never),
+    ids: t.idList({ required: true, description: bulkIdsDescription }),
     set: t.field({ type: BulkTaskChanges, required: true, description: 'The changes.' }),
   }),
 });
@@ -150,14 +149,14 @@ const UpdateTasksInput = builder.inputType('UpdateTasksInput', {
 const DeleteTasksInput = builder.inputType('DeleteTasksInput', {
   description: 'Tasks to delete.',
   fields: (t) => ({
-    ids: bulkIdsField(t as never),
+    ids: t.idList({ required: true, description: bulkIdsDescription }),
     permanently: t.boolean({ defaultValue: false, description: 'Delete for good instead of moving to the trash.' }),
   }),
 });
 
 const RestoreTasksInput = builder.inputType('RestoreTasksInput', {
   description: 'Trashed tasks to bring back.',
-  fields: (t) => ({ ids: bulkIdsField(t as never) }),
+  fields: (t) => ({ ids: t.idList({ required: true, description: bulkIdsDescription }) }),
 });
 
 type Bulk<T> = { results: T[]; changedCount: number };
