@@ -13,9 +13,14 @@ import { loadConfig } from '../src/config.ts';
 import { needsRehash, verifyAgainstDummy, verifyPassword } from '../src/auth/passwords.ts';
 import { createTokenService, hashRefreshToken, newRefreshToken, type AccessClaims } from '../src/auth/tokens.ts';
 import { PAGE_SIZE } from './operations.ts';
+import { generateKeyBetween } from 'fractional-indexing';
 import {
   AFTER_PAGE_SQL,
+  BEGIN_SQL,
+  CHANGE_SEQ_SQL,
+  COMMIT_SQL,
   FIRST_PAGE_SQL,
+  LAST_INBOX_POSITION_SQL,
   INSERT_REFRESH_TOKEN_SQL,
   INSERT_SESSION_SQL,
   INSERT_TASK_SQL,
@@ -57,7 +62,7 @@ async function viewer(authorization: string | undefined): Promise<AccessClaims> 
   return claims;
 }
 
-// Row = the 10 task columns in table order (bench/sql.ts).
+// Row = the task columns in table order (bench/sql.ts); the first ten are the ones used here.
 type TaskRow = [string, string, string, string | null, boolean, Date | null, Date | null, number, Date, Date];
 const globalId = (id: string) => Buffer.from(`Task:${id}`, 'utf8').toString('base64url');
 const cursor = (row: TaskRow) =>
@@ -93,8 +98,29 @@ async function createTask(claims: AccessClaims, variables: { input: { title: str
   const title = variables.input.title.trim();
   if (title.length < 1 || title.length > 200) throw new HttpError(400, 'bad title');
   const now = sqlTimestamp(new Date());
-  const { rows } = await query(INSERT_TASK_SQL, [uuid7(), claims.userId, title, null, false, null, null, 0, now, now]);
-  return { createTask: { __typename: 'TaskPayload', task: node(rows[0] as TaskRow) } };
+  // The API's transaction, statement for statement: the user's change value (and row lock) first, then
+  // the last Inbox position for the new one's key, then the insert.
+  const client = await pool.connect();
+  try {
+    await client.query(BEGIN_SQL);
+    try {
+      await client.query({ text: CHANGE_SEQ_SQL, values: [claims.userId], rowMode: 'array' });
+      const last = await client.query({ text: LAST_INBOX_POSITION_SQL, values: [claims.userId, '1', '0'], rowMode: 'array' });
+      const position = generateKeyBetween((last.rows[0] as [string, string] | undefined)?.[1] ?? null, null);
+      const { rows } = await client.query({
+        text: INSERT_TASK_SQL,
+        values: [uuid7(), claims.userId, title, null, false, null, null, 0, now, now, null, null, position, null, null, null, '1', '0', '0', '0', '0'],
+        rowMode: 'array',
+      });
+      await client.query(COMMIT_SQL);
+      return { createTask: { __typename: 'TaskPayload', task: node(rows[0] as TaskRow) } };
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
 }
 
 async function login(variables: { input: { email: string; password: string } }) {

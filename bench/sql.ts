@@ -3,10 +3,12 @@
 // Prisma; `npm run bench` captures them again before measuring and stops if they no longer match
 // (see checkFloorSql in run.ts), so this file cannot silently drift from the application.
 
-const TASK_COLUMNS =
-  '"public"."tasks"."id", "public"."tasks"."user_id", "public"."tasks"."title", "public"."tasks"."description", ' +
-  '"public"."tasks"."completed", "public"."tasks"."completed_at", "public"."tasks"."due_at", "public"."tasks"."priority", ' +
-  '"public"."tasks"."created_at", "public"."tasks"."updated_at"';
+const TASK_COLUMN_NAMES = [
+  'id', 'user_id', 'title', 'description', 'completed', 'completed_at', 'due_at', 'priority', 'created_at', 'updated_at',
+  'list_id', 'parent_id', 'position', 'recurrence', 'recurrence_start', 'remind_at', 'reminded_at', 'version', 'deleted_at',
+  'trashed_by', 'changed_seq', 'live_seq', 'created_seq', 'trashed_seq',
+];
+const TASK_COLUMNS = TASK_COLUMN_NAMES.map((column) => `"public"."tasks"."${column}"`).join(', ');
 const NEWEST_FIRST = 'ORDER BY "public"."tasks"."created_at" DESC, "public"."tasks"."id" DESC';
 
 /** The session lookup of src/context.ts. Values: session id, user id, now, token version, '1', '0'. */
@@ -15,29 +17,45 @@ export const SESSION_SQL =
   'WHERE ("public"."sessions"."id" = $1 AND "public"."sessions"."user_id" = $2 AND "public"."sessions"."revoked_at" IS NULL ' +
   'AND "public"."sessions"."expires_at" > $3 AND ("j0"."token_version" = $4 AND ("j0"."id" IS NOT NULL))) LIMIT $5 OFFSET $6';
 
-/** W1: the first page, newest first. Values: user id, page size + 1 (string), '0'. */
+/** W1: the first page, newest first (the trash left out). Values: user id, page size + 1 (string), '0'. */
 export const FIRST_PAGE_SQL =
-  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE "public"."tasks"."user_id" = $1 ${NEWEST_FIRST} LIMIT $2 OFFSET $3`;
+  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."deleted_at" IS NULL) ${NEWEST_FIRST} LIMIT $2 OFFSET $3`;
 
 /** W2: the page after a keyset cursor. Values: user id, created_at x2, id, page size + 1, '0'. */
 export const AFTER_PAGE_SQL =
-  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."created_at" <= $2 ` +
+  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."deleted_at" IS NULL AND "public"."tasks"."created_at" <= $2 ` +
   `AND (NOT ("public"."tasks"."created_at" = $3 AND "public"."tasks"."id" >= $4))) ${NEWEST_FIRST} LIMIT $5 OFFSET $6`;
 
 /** W5: the first page of a search. Values: user id, escaped term x2, page size + 1, '0'. */
 export const SEARCH_PAGE_SQL =
-  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND ("public"."tasks"."title" ILIKE ('%' || $2 || '%') ` +
+  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."deleted_at" IS NULL AND ("public"."tasks"."title" ILIKE ('%' || $2 || '%') ` +
   `OR "public"."tasks"."description" ILIKE ('%' || $3 || '%'))) ${NEWEST_FIRST} LIMIT $4 OFFSET $5`;
 
-/** W3: createTask. Values: id (UUIDv7), user id, title, description, completed, completed_at, due_at, priority, created_at, updated_at. */
+/** W3: createTask is one transaction: BEGIN, the user's change value, the last Inbox position, the insert, COMMIT. */
+export const BEGIN_SQL = 'BEGIN';
+export const COMMIT_SQL = 'COMMIT';
+/** Values: user id. */
+export const CHANGE_SEQ_SQL = 'SELECT "taskapi_change_seq"($1::uuid)';
+/** Values: user id, '1', '0'. */
+export const LAST_INBOX_POSITION_SQL =
+  'SELECT "public"."tasks"."id", "public"."tasks"."position" FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 ' +
+  'AND "public"."tasks"."deleted_at" IS NULL AND "public"."tasks"."list_id" IS NULL AND "public"."tasks"."parent_id" IS NULL) ' +
+  'ORDER BY "public"."tasks"."position" DESC, "public"."tasks"."id" DESC LIMIT $2 OFFSET $3';
+/**
+ * Values: id (UUIDv7), user id, title, description, completed, completed_at, due_at, priority, created_at,
+ * updated_at, list_id, parent_id, position, recurrence, recurrence_start, remind_at, version ('1'), and the
+ * four change values ('0'; the trigger sets them).
+ */
 export const INSERT_TASK_SQL =
-  'INSERT INTO "public"."tasks" ("id","user_id","title","description","completed","completed_at","due_at","priority","created_at","updated_at") ' +
-  `VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING ${TASK_COLUMNS}`;
+  'INSERT INTO "public"."tasks" ("id","user_id","title","description","completed","completed_at","due_at","priority","created_at","updated_at",' +
+  '"list_id","parent_id","position","recurrence","recurrence_start","remind_at","version","changed_seq","live_seq","created_seq","trashed_seq") ' +
+  `VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING ${TASK_COLUMNS}`;
 
 /** Login, 1/3: the user by email. Values: email, '1', '0'. */
 export const USER_BY_EMAIL_SQL =
   'SELECT "public"."users"."id", "public"."users"."email", "public"."users"."name", "public"."users"."password_hash", ' +
-  '"public"."users"."token_version", "public"."users"."created_at", "public"."users"."updated_at" FROM "public"."users" ' +
+  '"public"."users"."token_version", "public"."users"."time_zone", "public"."users"."change_seq", "public"."users"."created_at", ' +
+  '"public"."users"."updated_at" FROM "public"."users" ' +
   'WHERE ("public"."users"."email" = $1 AND 1=1) LIMIT $2 OFFSET $3';
 
 /** Login, 2/3: the session. Values: id (UUIDv7), user id, created_at, expires_at. */
@@ -55,7 +73,11 @@ export const FLOOR_SQL = {
   FIRST_PAGE_SQL,
   AFTER_PAGE_SQL,
   SEARCH_PAGE_SQL,
+  BEGIN_SQL,
+  CHANGE_SEQ_SQL,
+  LAST_INBOX_POSITION_SQL,
   INSERT_TASK_SQL,
+  COMMIT_SQL,
   USER_BY_EMAIL_SQL,
   INSERT_SESSION_SQL,
   INSERT_REFRESH_TOKEN_SQL,
