@@ -10,6 +10,7 @@ import { LABELS_PER_TASK_MAX, resolveLabelIds } from './labels.ts';
 import { nextOccurrence } from './recurrence.ts';
 import { collectIssues, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
+import { ancestorsOf, descendantsOf, WALK_LIMIT } from './task-tree.ts';
 import { lastSiblingPosition, tasksByIds, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
 
@@ -129,7 +130,7 @@ async function completeAll(tx: Tx, ctx: SignedInContext, tasks: Task[], complete
   if (toChange.length === 0) return;
   if (!completed) {
     for (const task of toChange) write(task, { completed: false, completedAt: null });
-    const ancestors = await relatives(tx, userId, toChange.map((t) => t.id), 'ancestors');
+    const ancestors = await ancestorsOf(tx, userId, toChange.map((t) => t.id));
     const rows = await rowsById(tx, userId, ancestors.map((a) => a.id));
     for (const { id, root } of ancestors) if (rows.get(id)?.completed) write(rows.get(id)!, { completed: false, completedAt: null }, root);
     return;
@@ -149,7 +150,7 @@ async function completeAll(tx: Tx, ctx: SignedInContext, tasks: Task[], complete
     }
   }
   // Descendants: completed with a completed task; reopened under a task that rolled forward.
-  const descendants = await relatives(tx, userId, toChange.map((t) => t.id), 'descendants');
+  const descendants = await descendantsOf(tx, userId, toChange.map((t) => t.id));
   const rows = await rowsById(tx, userId, descendants.map((d) => d.id));
   for (const { id, root } of descendants) {
     const row = rows.get(id)!;
@@ -164,7 +165,7 @@ async function completeAll(tx: Tx, ctx: SignedInContext, tasks: Task[], complete
 async function moveSubtrees(tx: Tx, userId: string, tasks: Task[], next: Map<string, Values>, write: (task: Task, values: Partial<Values>, by?: string) => void) {
   const moved = tasks.filter((task) => next.has(task.id) && next.get(task.id)!.listId !== task.listId);
   if (moved.length === 0) return;
-  const descendants = await relatives(tx, userId, moved.map((t) => t.id), 'descendants', { trashed: true });
+  const descendants = await descendantsOf(tx, userId, moved.map((t) => t.id), { trashed: true });
   const rows = await rowsById(tx, userId, descendants.map((d) => d.id));
   for (const { id, root } of descendants) write(rows.get(id)!, { listId: next.get(root)!.listId }, rows.get(id)!.deletedAt ? undefined : root);
 }
@@ -209,29 +210,6 @@ async function currentLabels(tx: Tx, userId: string, taskIds: string[]): Promise
   return map;
 }
 
-/** The descendants (live ones, or all) or the ancestors of each root, each with its root. */
-function relatives(tx: Tx, userId: string, roots: string[], way: 'descendants' | 'ancestors', { trashed = false } = {}) {
-  if (way === 'descendants') {
-    return tx.$queryRaw<{ id: string; root: string }[]>`
-      WITH RECURSIVE tree AS (
-        SELECT r.id AS id, r.id AS root, 0 AS level FROM unnest(${roots}::uuid[]) AS r(id)
-        UNION ALL
-        SELECT t."id", tree.root, tree.level + 1 FROM "tasks" t JOIN tree ON t."parent_id" = tree.id
-         WHERE t."user_id" = ${userId}::uuid AND (t."deleted_at" IS NULL OR ${trashed}) AND tree.level < 16
-      )
-      SELECT id::text AS id, root::text AS root FROM tree WHERE level > 0`;
-  }
-  return tx.$queryRaw<{ id: string; root: string }[]>`
-    WITH RECURSIVE up AS (
-      SELECT t."parent_id" AS id, t."id" AS root, 1 AS level FROM "tasks" t
-       WHERE t."id" = ANY(${roots}::uuid[]) AND t."user_id" = ${userId}::uuid AND t."parent_id" IS NOT NULL
-      UNION ALL
-      SELECT t."parent_id", up.root, up.level + 1 FROM "tasks" t JOIN up ON t."id" = up.id
-       WHERE t."user_id" = ${userId}::uuid AND t."parent_id" IS NOT NULL AND up.level < 16
-    )
-    SELECT id::text AS id, root::text AS root FROM up`;
-}
-
 /** Trashes (or deletes for good) each task with its subtree; one result per id. */
 export async function deleteTasks(ctx: SignedInContext, ids: readonly string[], permanently: boolean): Promise<BulkResult<string[]>[]> {
   const keys = bulkIds(ids);
@@ -245,7 +223,7 @@ export async function deleteTasks(ctx: SignedInContext, ids: readonly string[], 
            ORDER BY "id" FOR UPDATE`
       : [];
     const roots = found.map((row) => row.id);
-    const subtree = roots.length ? await relatives(tx, userId, roots, 'descendants', { trashed: permanently }) : [];
+    const subtree = await descendantsOf(tx, userId, roots, { trashed: permanently });
     // A task under another task of the same request is trashed with that one's batch.
     const rootOf = new Map(subtree.map((row) => [row.id, row.root]));
     const now = new Date();
@@ -265,7 +243,7 @@ export async function deleteTasks(ctx: SignedInContext, ids: readonly string[], 
 
 function topmost(id: string, rootOf: Map<string, string>): string {
   let current = id;
-  for (let hops = 0; rootOf.has(current) && hops < 16; hops++) current = rootOf.get(current)!;
+  for (let hops = 0; rootOf.has(current) && hops < WALK_LIMIT; hops++) current = rootOf.get(current)!;
   return current;
 }
 

@@ -82,11 +82,11 @@ async function destination(tx: Tx, userId: string, task: Task, input: MoveTaskIn
  * already at that place keeps its key (moving there is not a change).
  */
 async function placeAmongSiblings(tx: Tx, userId: string, task: Task, group: { listId: string | null; parentId: string | null }, input: MoveTaskInput): Promise<string> {
-  const siblingScope = { userId, deletedAt: null, id: { not: task.id }, ...(group.parentId ? { parentId: group.parentId } : { listId: group.listId, parentId: null }) };
+  const scopedSiblings = { userId, deletedAt: null, id: { not: task.id }, ...(group.parentId ? { parentId: group.parentId } : { listId: group.listId, parentId: null }) };
   const sameGroup = group.listId === task.listId && group.parentId === task.parentId;
   const neighbour = async (item: Placed, side: Side) => {
     const { where, orderBy } = nextTo(item, side);
-    return tx.task.findFirst({ where: { ...siblingScope, ...where }, orderBy, select: { id: true, position: true } });
+    return tx.task.findFirst({ where: { ...scopedSiblings, ...where }, orderBy, select: { id: true, position: true } });
   };
   const field = input.afterId != null ? 'afterId' : input.beforeId != null ? 'beforeId' : null;
   if (!field) {

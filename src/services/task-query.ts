@@ -88,11 +88,11 @@ export async function listTasks(
 ) {
   const order = args.orderBy ?? defaultOrder;
   const plan = planPage(order, args);
-  const userScope = filterWhere(userId, args.filter, scope, { trash });
+  const scopedWhere = filterWhere(userId, args.filter, scope, { trash });
   const fetched: Task[] = [];
   for (const part of plan.wheres) {
     fetched.push(...(await ctx.prisma.task.findMany({
-      where: { AND: [userScope, part] },
+      where: { AND: [scopedWhere, part] },
       orderBy: plan.orderBy,
       take: plan.take - fetched.length,
     })));
@@ -101,6 +101,6 @@ export async function listTasks(
   return {
     order,
     page: toPage(plan, fetched, args),
-    count: () => ctx.prisma.task.count({ where: userScope }),
+    count: () => ctx.prisma.task.count({ where: scopedWhere }),
   };
 }

@@ -8,7 +8,7 @@ import type { Tx } from './references.ts';
 /** A top-level task is at depth 1; subtasks nest down to this depth. */
 export const MAX_DEPTH = 4;
 // Recursion guard, past any depth the API lets a tree reach.
-const WALK_LIMIT = 16;
+export const WALK_LIMIT = 16;
 
 /**
  * Locks one of the user's tasks for the rest of the transaction and returns it, so the check of
@@ -27,31 +27,47 @@ export async function lockTask(tx: Tx, userId: string, id: string | null, expect
   return task;
 }
 
-/** Ids of the task's descendants (not the task), live ones only unless `trashed`. */
-export async function descendantIds(tx: Tx, userId: string, id: string, { trashed = false } = {}): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
+export interface Relative {
+  id: string;
+  /** The root (of `roots`) this one descends from, or is an ancestor of. */
+  root: string;
+}
+
+/** The descendants of each root (not the roots), live ones only unless `trashed`, each with its root. */
+export function descendantsOf(tx: Tx, userId: string, roots: string[], { trashed = false } = {}): Promise<Relative[]> {
+  if (roots.length === 0) return Promise.resolve([]);
+  return tx.$queryRaw<Relative[]>`
     WITH RECURSIVE tree AS (
-      SELECT "id", 1 AS level FROM "tasks"
-       WHERE "parent_id" = ${id}::uuid AND "user_id" = ${userId}::uuid AND ("deleted_at" IS NULL OR ${trashed})
+      SELECT r.id AS id, r.id AS root, 0 AS level FROM unnest(${roots}::uuid[]) AS r(id)
       UNION ALL
-      SELECT t."id", tree.level + 1 FROM "tasks" t JOIN tree ON t."parent_id" = tree."id"
+      SELECT t."id", tree.root, tree.level + 1 FROM "tasks" t JOIN tree ON t."parent_id" = tree.id
        WHERE t."user_id" = ${userId}::uuid AND (t."deleted_at" IS NULL OR ${trashed}) AND tree.level < ${WALK_LIMIT}
     )
-    SELECT "id"::text AS id FROM tree`;
-  return rows.map((row) => row.id);
+    SELECT id::text AS id, root::text AS root FROM tree WHERE level > 0`;
+}
+
+/** The ancestors of each root, nearest first, each with its root. */
+export function ancestorsOf(tx: Tx, userId: string, roots: string[]): Promise<Relative[]> {
+  if (roots.length === 0) return Promise.resolve([]);
+  return tx.$queryRaw<Relative[]>`
+    WITH RECURSIVE up AS (
+      SELECT t."parent_id" AS id, t."id" AS root, 1 AS level FROM "tasks" t
+       WHERE t."id" = ANY(${roots}::uuid[]) AND t."user_id" = ${userId}::uuid AND t."parent_id" IS NOT NULL
+      UNION ALL
+      SELECT t."parent_id", up.root, up.level + 1 FROM "tasks" t JOIN up ON t."id" = up.id
+       WHERE t."user_id" = ${userId}::uuid AND t."parent_id" IS NOT NULL AND up.level < ${WALK_LIMIT}
+    )
+    SELECT id::text AS id, root::text AS root FROM up ORDER BY root, level`;
+}
+
+/** Ids of the task's descendants (not the task), live ones only unless `trashed`. */
+export async function descendantIds(tx: Tx, userId: string, id: string, options: { trashed?: boolean } = {}): Promise<string[]> {
+  return (await descendantsOf(tx, userId, [id], options)).map((row) => row.id);
 }
 
 /** The task's ancestors, nearest first. */
 export async function ancestorIds(tx: Tx, userId: string, id: string): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    WITH RECURSIVE up AS (
-      SELECT "parent_id" AS id, 1 AS level FROM "tasks" WHERE "id" = ${id}::uuid AND "user_id" = ${userId}::uuid
-      UNION ALL
-      SELECT t."parent_id", up.level + 1 FROM "tasks" t JOIN up ON t."id" = up.id
-       WHERE t."user_id" = ${userId}::uuid AND up.level < ${WALK_LIMIT}
-    )
-    SELECT id::text AS id FROM up WHERE id IS NOT NULL ORDER BY level`;
-  return rows.map((row) => row.id);
+  return (await ancestorsOf(tx, userId, [id])).map((row) => row.id);
 }
 
 /** Levels in the task's subtree, trashed descendants included (they come back with a restore): 1 = no subtasks. */

@@ -6,10 +6,10 @@ import type { PrismaClient, Task } from '../generated/prisma/client.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Bus } from '../live/bus.ts';
 import type { Tx } from './references.ts';
+import { WALK_LIMIT } from './task-tree.ts';
 import { tasksByIds, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
 
-const WALK_LIMIT = 16;
 
 /** Per id (uuids from bulkIds): the restored task and what came back with it; NotFoundError for ids not in the user's trash. */
 export async function restoreTasks(ctx: SignedInContext, ids: (string | null)[]): Promise<(TaskResult | NotFoundError)[]> {
