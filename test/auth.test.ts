@@ -595,3 +595,64 @@ describe('storage', () => {
     expect((await login(email, password)).__typename).toBe('AuthPayload');
   });
 });
+
+describe('remembering live sessions (SESSION_CACHE_SECONDS)', () => {
+  const sessionChecks = (queries: string[]) => queries.filter((sql) => sql.includes('FROM "sessions" s JOIN "users" u')).length;
+
+  it('a second request with the same access token asks the database nothing about its session', async () => {
+    const { accessToken } = await t.signup();
+    expect((await t.gql('{ me { id } }', undefined, { token: accessToken })).status).toBe(200);
+    const recording = t.database.recordQueries();
+    const res = await t.gql('{ me { id } }', undefined, { token: accessToken });
+    recording.stop();
+    expect(res.status).toBe(200);
+    expect(sessionChecks(recording.queries)).toBe(0);
+  });
+
+  it('logout, a reused refresh token and a change of password end remembered sessions at once', async () => {
+    const status = async (token: string) => (await t.gql('{ me { id } }', undefined, { token })).status;
+    const user = await t.signup();
+    expect(await status(user.accessToken)).toBe(200);
+    await t.gql('mutation { logout { revokedSessions } }', undefined, { token: user.accessToken });
+    expect(await status(user.accessToken)).toBe(401);
+
+    // A reused refresh token ends its session.
+    const second = await t.gql(LOGIN, { input: { email: user.email, password: user.password } });
+    const { accessToken, refreshToken } = second.data.login;
+    expect(await status(accessToken)).toBe(200);
+    const rotated = await t.gql(`mutation ($input: RefreshTokenInput!) { refreshToken(input: $input) { ${PAYLOAD} } }`, { input: { refreshToken } });
+    expect(rotated.data.refreshToken.__typename).toBe('AuthPayload');
+    const newAccess = rotated.data.refreshToken.accessToken as string;
+    expect(await status(newAccess)).toBe(200);
+    await t.gql(`mutation ($input: RefreshTokenInput!) { refreshToken(input: $input) { ${PAYLOAD} } }`, { input: { refreshToken } });
+    expect(await status(newAccess)).toBe(401);
+
+    // A change of password ends every other session.
+    const third = (await t.gql(LOGIN, { input: { email: user.email, password: user.password } })).data.login;
+    const fourth = (await t.gql(LOGIN, { input: { email: user.email, password: user.password } })).data.login;
+    expect(await status(third.accessToken)).toBe(200);
+    expect(await status(fourth.accessToken)).toBe(200);
+    const changed = await t.gql(
+      `mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { ${PAYLOAD} } }`,
+      { input: { currentPassword: user.password, newPassword: 'a brand new password' } },
+      { token: third.accessToken },
+    );
+    expect(changed.data.changePassword.__typename).toBe('AuthPayload');
+    expect(await status(third.accessToken)).toBe(401);
+    expect(await status(fourth.accessToken)).toBe(401);
+  });
+
+  it('with SESSION_CACHE_SECONDS=0 every request checks its session', async () => {
+    const off = await startTestApp({ env: { SESSION_CACHE_SECONDS: '0' } });
+    try {
+      const { accessToken } = await off.signup();
+      expect((await off.gql('{ me { id } }', undefined, { token: accessToken })).status).toBe(200);
+      const recording = off.database.recordQueries();
+      expect((await off.gql('{ me { id } }', undefined, { token: accessToken })).status).toBe(200);
+      recording.stop();
+      expect(sessionChecks(recording.queries)).toBe(1);
+    } finally {
+      await off.close();
+    }
+  });
+});

@@ -448,6 +448,48 @@ if (missing.length) {
       expect(changesOf(ws).map((c) => c.nodeId)).toEqual([first.id]);
     });
 
+    it('revocation takes effect at once on the other instance, although B remembers live sessions (logout, refresh-token logout, change of password)', async () => {
+      const status = async (instance: Instance, token: string) =>
+        (await fetch(instance.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: '{ me { id } }' }),
+        })).status;
+      const user = await signup(a);
+      const second = await login(a, user);
+      const third = await login(a, user);
+      // B has checked these sessions and remembers them live (SESSION_CACHE_SECONDS, 10 by default).
+      for (const session of [user, second, third]) {
+        expect(await status(b, session.accessToken)).toBe(200);
+        expect(await status(b, session.accessToken)).toBe(200);
+      }
+
+      // Logout of the caller's own session through A: B refuses the very next request with it.
+      await gql(a, 'mutation { logout { revokedSessions } }', undefined, user.accessToken);
+      expect(await status(b, user.accessToken)).toBe(401);
+      expect(await status(b, second.accessToken)).toBe(200);
+
+      // Logout with a refresh token (no access token): the same.
+      const byRefresh = await gql(a, 'mutation ($t: String!) { logout(input: { refreshToken: $t }) { revokedSessions } }', { t: second.refreshToken });
+      expect(byRefresh.logout.revokedSessions).toBe(1);
+      expect(await status(b, second.accessToken)).toBe(401);
+      expect(await status(b, third.accessToken)).toBe(200);
+
+      // A change of password through A ends every session: B refuses the last one at once too.
+      const fourth = await login(a, user);
+      expect(await status(b, fourth.accessToken)).toBe(200);
+      const changed = await gql(
+        a,
+        'mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { __typename ... on AuthPayload { accessToken } } }',
+        { input: { currentPassword: user.password, newPassword: 'another correct horse' } },
+        third.accessToken,
+      );
+      expect(changed.changePassword.__typename).toBe('AuthPayload');
+      expect(await status(b, third.accessToken)).toBe(401);
+      expect(await status(b, fourth.accessToken)).toBe(401);
+      expect(await status(b, changed.changePassword.accessToken)).toBe(200);
+    });
+
     it("a subscriber on B never receives anything of another user's writes through A", async () => {
       const writer = await signup(a);
       const bystander = await signup(a);

@@ -5,7 +5,11 @@ import type pg from 'pg';
 export interface SqlRunner {
   /** Runs a script that may hold several statements (simple query protocol, no parameters). */
   exec(sql: string): Promise<void>;
-  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * One statement. With a `name`, PostgreSQL prepares it once per connection and reuses the plan (unless
+   * prepared statements are off, for PgBouncer's transaction pooling); PGlite ignores the name.
+   */
+  query<Row>(sql: string, params?: unknown[], options?: { name?: string }): Promise<Row[]>;
   /** Runs fn in one transaction on one connection: all of it commits, or none of it. */
   transaction(fn: (tx: SqlRunner) => Promise<void>): Promise<void>;
   /** Runs fn while holding a session-level lock, so two processes never migrate at once. */
@@ -17,20 +21,21 @@ const MIGRATION_LOCK_KEY = 72_707_369;
 
 type PgQueryable = pg.Pool | pg.PoolClient;
 
-function pgRunner(client: PgQueryable, pool: pg.Pool): SqlRunner {
+function pgRunner(client: PgQueryable, pool: pg.Pool, prepare: boolean): SqlRunner {
   const runner: SqlRunner = {
     async exec(sql) {
       await client.query(sql);
     },
-    async query<Row>(sql: string, params: unknown[] = []) {
-      return (await client.query(sql, params)).rows as Row[];
+    async query<Row>(sql: string, params: unknown[] = [], options?: { name?: string }) {
+      const name = prepare ? options?.name : undefined;
+      return (await client.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows as Row[];
     },
     async transaction(fn) {
       const conn = 'release' in client ? client : await pool.connect();
       try {
         await conn.query('BEGIN');
         try {
-          await fn(pgRunner(conn, pool));
+          await fn(pgRunner(conn, pool, prepare));
           await conn.query('COMMIT');
         } catch (error) {
           await conn.query('ROLLBACK');
@@ -45,7 +50,7 @@ function pgRunner(client: PgQueryable, pool: pg.Pool): SqlRunner {
       try {
         await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         try {
-          return await fn(pgRunner(conn, pool));
+          return await fn(pgRunner(conn, pool, prepare));
         } finally {
           await conn.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
         }
@@ -57,8 +62,8 @@ function pgRunner(client: PgQueryable, pool: pg.Pool): SqlRunner {
   return runner;
 }
 
-export function postgresRunner(pool: pg.Pool): SqlRunner {
-  return pgRunner(pool, pool);
+export function postgresRunner(pool: pg.Pool, { preparedStatements = true } = {}): SqlRunner {
+  return pgRunner(pool, pool, preparedStatements);
 }
 
 type PGliteQueryable = Pick<PGlite, 'exec' | 'query'>;

@@ -15,6 +15,9 @@ export interface Reminder {
   remindAt: string;
 }
 
+/** A revocation: every session of a user (logout everywhere, password change) or one session. */
+export type Revocation = { userId: string } | { sessionId: string };
+
 export interface Bus {
   /** After a commit: the user's change log has grown. Never throws. */
   publishChanges(userId: string): void;
@@ -23,6 +26,14 @@ export interface Bus {
   /** Resolves, with the function that stops listening, once notifications can no longer be missed. */
   onChanges(userId: string, listener: () => void): Promise<() => void>;
   onReminder(userId: string, listener: (reminder: Reminder) => void): Promise<() => void>;
+  /** Tells every instance that sessions ended; resolves once sent (rejects when it could not be). */
+  publishRevocation(revocation: Revocation): Promise<void>;
+  onRevocation(listener: (revocation: Revocation) => void): Promise<() => void>;
+  /**
+   * Since when (ms since the epoch) this instance is sure to hear every revocation, or null while it may
+   * miss some (Redis away, or not yet re-subscribed after a reconnect).
+   */
+  listeningSince(): number | null;
   close(): Promise<void>;
 }
 
@@ -42,6 +53,16 @@ export function createBus(redisUrl: string | undefined, prefix: string): Bus {
           // not one of ours
         }
       }),
+    publishRevocation: (revocation) => transport.publish(`${prefix}:revocations`, JSON.stringify(revocation)),
+    onRevocation: (listener) =>
+      transport.listen(`${prefix}:revocations`, (message) => {
+        try {
+          listener(JSON.parse(message) as Revocation);
+        } catch {
+          // not one of ours
+        }
+      }),
+    listeningSince: () => transport.listeningSince(),
     close: () => transport.close(),
   };
 }
@@ -49,6 +70,8 @@ export function createBus(redisUrl: string | undefined, prefix: string): Bus {
 interface Transport {
   publish(channel: string, message: string): Promise<void>;
   listen(channel: string, listener: (message: string) => void): Promise<() => void>;
+  /** See Bus.listeningSince. */
+  listeningSince(): number | null;
   close(): Promise<void>;
 }
 
@@ -63,6 +86,8 @@ function localTransport(): Transport {
       target.addEventListener(channel, handler);
       return () => target.removeEventListener(channel, handler);
     },
+    // In one process nothing is ever missed.
+    listeningSince: () => 0,
     close: async () => {},
   };
 }
@@ -76,6 +101,15 @@ function redisTransport(url: string): Transport {
   subscriber.on('error', () => {});
   const listeners = new Map<string, Set<(message: string) => void>>();
   subscriber.on('message', (channel: string, message: string) => listeners.get(channel)?.forEach((listener) => listener(message)));
+  // While the subscriber is away, messages are lost. After it is back, ioredis re-subscribes by itself;
+  // SUBSCRIBE again (a no-op for Redis) to know when that has happened: only then nothing is missed.
+  let since: number | null = null;
+  subscriber.on('close', () => (since = null));
+  subscriber.on('ready', () => {
+    const channels = [...listeners.keys()];
+    const confirmed = channels.length ? subscriber.subscribe(...channels) : Promise.resolve();
+    confirmed.then(() => (since = subscriber.status === 'ready' ? Date.now() : null), () => {});
+  });
   return {
     publish: async (channel, message) => {
       await publisher.publish(channel, message);
@@ -95,6 +129,7 @@ function redisTransport(url: string): Transport {
         }
       };
     },
+    listeningSince: () => since,
     close: async () => {
       publisher.disconnect();
       subscriber.disconnect();

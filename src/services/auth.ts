@@ -80,6 +80,7 @@ export async function refresh(ctx: Context, input: { refreshToken: string }): Pr
       where: { id: token.sessionId, revokedAt: null },
       data: { revokedAt: now },
     });
+    await ctx.sessionCache.revoke({ sessionId: token.sessionId });
     throw new InvalidTokenError();
   }
   return issueTokens(ctx, token.session.user, token.sessionId);
@@ -100,8 +101,9 @@ export async function logout(ctx: Context, input: { refreshToken?: string | null
   } else {
     where = { id: ctx.viewer!.sessionId, userId: ctx.viewer!.userId };
   }
-  const { count } = await ctx.prisma.session.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: now } });
-  return { revokedSessions: count };
+  const ended = await ctx.prisma.session.updateManyAndReturn({ where: { ...where, revokedAt: null }, data: { revokedAt: now }, select: { id: true } });
+  for (const { id } of ended) await ctx.sessionCache.revoke({ sessionId: id });
+  return { revokedSessions: ended.length };
 }
 
 export async function changePassword(
@@ -125,6 +127,7 @@ export async function changePassword(
       data: { passwordHash, tokenVersion: { increment: 1 } },
     }),
   ]);
+  await ctx.sessionCache.revoke({ userId: user.id });
   return startSession(ctx, updated);
 }
 
@@ -142,6 +145,7 @@ async function endAllSessions(ctx: Context, userId: string, now: Date): Promise<
     ctx.prisma.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } }),
     ctx.prisma.user.update({ where: { id: userId }, data: { tokenVersion: { increment: 1 } }, select: { id: true } }),
   ]);
+  await ctx.sessionCache.revoke({ userId });
   return count;
 }
 

@@ -4,6 +4,7 @@ import { badUserInput } from '../errors.ts';
 import { idOfType, NIL_UUID } from '../global-id.ts';
 import type { SignedInContext } from '../context.ts';
 import type { Prisma, Task } from '../generated/prisma/client.ts';
+import { countTasks, findTasks } from './task-sql.ts';
 import { DEFAULT_ORDER, planPage, toPage, type PageArgs, type TaskOrder } from './task-pagination.ts';
 
 export const SEARCH_MAX = 200;
@@ -81,7 +82,7 @@ export interface TaskListArgs extends PageArgs {
  * user's own (Query.tasks, me.tasks, AuthPayload.user.tasks).
  */
 export async function listTasks(
-  ctx: Pick<SignedInContext, 'prisma'>,
+  ctx: Pick<SignedInContext, 'sql'>,
   userId: string,
   args: TaskListArgs,
   { scope, defaultOrder = DEFAULT_ORDER, trash = false }: { scope?: TaskScope; defaultOrder?: TaskOrder; trash?: boolean } = {},
@@ -91,16 +92,12 @@ export async function listTasks(
   const scopedWhere = filterWhere(userId, args.filter, scope, { trash });
   const fetched: Task[] = [];
   for (const part of plan.wheres) {
-    fetched.push(...(await ctx.prisma.task.findMany({
-      where: { AND: [scopedWhere, part] },
-      orderBy: plan.orderBy,
-      take: plan.take - fetched.length,
-    })));
+    fetched.push(...(await findTasks(ctx.sql, { AND: [scopedWhere, part] }, plan.orderBy, plan.take - fetched.length)));
     if (fetched.length === plan.take) break;
   }
   return {
     order,
     page: toPage(plan, fetched, args),
-    count: () => ctx.prisma.task.count({ where: scopedWhere }),
+    count: () => countTasks(ctx.sql, scopedWhere),
   };
 }
