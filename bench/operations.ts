@@ -16,6 +16,13 @@ export const OPERATIONS = {
   Login: 'mutation Login($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { accessToken } } }',
   /** W5. */
   Search: `query Search($search: String!) { tasks(first: ${PAGE_SIZE}, filter: { search: $search }) { ${PAGE_SELECTION} } }`,
+  /** W6: one incremental sync page of 500 changes. */
+  SyncPage:
+    'query SyncPage($after: String) { sync(after: $after, first: 500) { changes { kind nodeId nodeType syncToken node { ... on Task { id title completed updatedAt version } } } syncToken hasMore } }',
+  /** W7: one bulk update of 100 tasks. */
+  UpdateTasks: 'mutation UpdateTasks($input: UpdateTasksInput!) { updateTasks(input: $input) { changedCount } }',
+  /** The PGlite memory check's account. */
+  Signup: 'mutation Signup($input: SignupInput!) { signup(input: $input) { __typename ... on AuthPayload { accessToken } } }',
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -9,27 +9,28 @@ const TASK_COLUMN_NAMES = [
   'trashed_by', 'changed_seq', 'live_seq', 'created_seq', 'trashed_seq',
 ];
 const TASK_COLUMNS = TASK_COLUMN_NAMES.map((column) => `"public"."tasks"."${column}"`).join(', ');
-const NEWEST_FIRST = 'ORDER BY "public"."tasks"."created_at" DESC, "public"."tasks"."id" DESC';
 
-/** The session lookup of src/context.ts. Values: session id, user id, now, token version, '1', '0'. */
+/** The session check of src/context.ts (plain SQL, a named statement). Values: session id, user id, token version. */
 export const SESSION_SQL =
-  'SELECT "public"."sessions"."id" FROM "public"."sessions" LEFT JOIN "public"."users" AS "j0" ON ("j0"."id") = ("public"."sessions"."user_id") ' +
-  'WHERE ("public"."sessions"."id" = $1 AND "public"."sessions"."user_id" = $2 AND "public"."sessions"."revoked_at" IS NULL ' +
-  'AND "public"."sessions"."expires_at" > $3 AND ("j0"."token_version" = $4 AND ("j0"."id" IS NOT NULL))) LIMIT $5 OFFSET $6';
+  'SELECT s."expires_at" FROM "sessions" s JOIN "users" u ON u."id" = s."user_id" ' +
+  'WHERE s."id" = $1 AND s."user_id" = $2 AND s."revoked_at" IS NULL AND s."expires_at" > now() AND u."token_version" = $3';
 
-/** W1: the first page, newest first (the trash left out). Values: user id, page size + 1 (string), '0'. */
-export const FIRST_PAGE_SQL =
-  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."deleted_at" IS NULL) ${NEWEST_FIRST} LIMIT $2 OFFSET $3`;
+// Task pages come from src/services/task-sql.ts (plain SQL, named statements): every column, camelCased.
+const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const TASK_SELECT = TASK_COLUMN_NAMES.map((c) => (camel(c) === c ? `t."${c}"` : `t."${c}" AS "${camel(c)}"`)).join(', ');
+const PAGE_ORDER = 'ORDER BY t."created_at" DESC, t."id" DESC';
+const LIVE_TASKS = 't."user_id" = $1 AND t."deleted_at" IS NULL';
 
-/** W2: the page after a keyset cursor. Values: user id, created_at x2, id, page size + 1, '0'. */
+/** W1: the first page, newest first (the trash left out). Values: user id, page size + 1. */
+export const FIRST_PAGE_SQL = `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS}) ${PAGE_ORDER} LIMIT $2`;
+
+/** W2: the page after a keyset cursor. Values: user id, created_at x2, id, page size + 1. */
 export const AFTER_PAGE_SQL =
-  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."deleted_at" IS NULL AND "public"."tasks"."created_at" <= $2 ` +
-  `AND (NOT ("public"."tasks"."created_at" = $3 AND "public"."tasks"."id" >= $4))) ${NEWEST_FIRST} LIMIT $5 OFFSET $6`;
+  `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS}) AND ((t."created_at" <= $2 AND NOT (t."created_at" = $3 AND t."id" >= $4))) ${PAGE_ORDER} LIMIT $5`;
 
-/** W5: the first page of a search. Values: user id, escaped term x2, page size + 1, '0'. */
+/** W5: the first page of a search. Values: user id, escaped term x2, page size + 1. */
 export const SEARCH_PAGE_SQL =
-  `SELECT ${TASK_COLUMNS} FROM "public"."tasks" WHERE ("public"."tasks"."user_id" = $1 AND "public"."tasks"."deleted_at" IS NULL AND ("public"."tasks"."title" ILIKE ('%' || $2 || '%') ` +
-  `OR "public"."tasks"."description" ILIKE ('%' || $3 || '%'))) ${NEWEST_FIRST} LIMIT $4 OFFSET $5`;
+  `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS} AND ((t."title" ILIKE ('%' || $2 || '%')) OR (t."description" ILIKE ('%' || $3 || '%')))) ${PAGE_ORDER} LIMIT $4`;
 
 /** W3: createTask is one transaction: BEGIN, the user's change value, the last Inbox position, the insert, COMMIT. */
 export const BEGIN_SQL = 'BEGIN';
