@@ -1,6 +1,8 @@
 // Structured JSON logs (pino): one line per request with its id (echoed in X-Request-Id), operation
-// name, duration and outcome. Variables are never logged: auth mutations carry passwords and tokens.
+// name, duration, outcome and, when tracing is on, trace id. Variables are never logged: auth mutations carry
+// passwords and tokens.
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
 
@@ -46,7 +48,14 @@ export function useRequestLogging(logger: Logger): Plugin {
         status: response.status,
         outcome: log.outcome ?? (response.status < 400 ? 'ok' : 'error'),
         durationMs: Math.round((performance.now() - log.start) * 10) / 10,
+        traceId: sampledTraceId(),
       }, 'request');
     },
   };
+}
+
+/** The trace id of the request's span (src/observability/tracing.ts), when it is sampled; else undefined. */
+function sampledTraceId(): string | undefined {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && span.traceFlags & 1 ? span.traceId : undefined;
 }

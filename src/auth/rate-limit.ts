@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../errors.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export interface RateLimitSettings {
   /** Failed attempts allowed per account (email) within the window. */
@@ -26,7 +27,7 @@ export interface AuthRateLimiter {
   close(): Promise<void>;
 }
 
-export function createAuthRateLimiter(settings: RateLimitSettings, redisUrl?: string): AuthRateLimiter {
+export function createAuthRateLimiter(settings: RateLimitSettings, redisUrl?: string, metrics?: Pick<Metrics, 'rateLimited'>): AuthRateLimiter {
   // Commands wait for the connection (not lost at start-up) but give up quickly when Redis is down.
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
   // While Redis is away the insurance limiter below answers; ioredis reconnects by itself.
@@ -47,9 +48,9 @@ export function createAuthRateLimiter(settings: RateLimitSettings, redisUrl?: st
 
   return {
     async attempt(account, address) {
-      await consume(byAccount, account);
+      await consume(byAccount, account, () => metrics?.rateLimited.inc({ limit: 'auth_account' }));
       try {
-        await consume(byAddress, address);
+        await consume(byAddress, address, () => metrics?.rateLimited.inc({ limit: 'auth_address' }));
       } catch (error) {
         await byAccount.reward(account, 1);
         throw error;
@@ -66,11 +67,12 @@ export function createAuthRateLimiter(settings: RateLimitSettings, redisUrl?: st
   };
 }
 
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string, rejected: () => void): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
+      rejected();
       throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
     }
     throw rejection;

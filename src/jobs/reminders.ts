@@ -24,12 +24,20 @@ export async function fireDueReminders(prisma: PrismaClient, bus: Pick<Bus, 'pub
   });
 }
 
-export function startReminders(prisma: PrismaClient, bus: Bus, options: { intervalSeconds: number; batchSize: number; log: (message: string, error?: unknown) => void }) {
+export function startReminders(
+  prisma: PrismaClient,
+  bus: Bus,
+  options: { intervalSeconds: number; batchSize: number; log: (message: string, error?: unknown) => void; fired?: (count: number) => void },
+) {
   let running: Promise<void> | null = null;
   const run = () => {
     running ??= (async () => {
       // A full batch means more may be due: go on at once.
-      while ((await fireDueReminders(prisma, bus, options.batchSize)) === options.batchSize);
+      for (;;) {
+        const fired = await fireDueReminders(prisma, bus, options.batchSize);
+        options.fired?.(fired);
+        if (fired < options.batchSize) break;
+      }
     })()
       .catch((error) => options.log('reminder scheduler failed', error))
       .finally(() => {
