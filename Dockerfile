@@ -18,6 +18,9 @@ COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/prisma ./prisma
 COPY --from=build --chown=node:node /app/dist ./dist
+# The trusted documents of the example clients: the default PERSISTED_DOCUMENTS (README "Trusted documents").
+COPY --chown=node:node examples/typed-client/src/gql/persisted-documents.json ./examples/typed-client/src/gql/
+COPY --chown=node:node examples/web/src/gql/persisted-documents.json ./examples/web/src/gql/
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \

@@ -1,7 +1,8 @@
 // GraphiQL in a real browser (Chromium through playwright-core; test/helpers/browser.ts finds one: CHROMIUM_PATH,
 // a system Chromium, or the one an npm dev dependency ships): the page the real server serves
 // opens on the guide query, runs a signup typed into its editor, takes the token from the result pane and
-// sends it through the Headers pane. Leaves a screenshot in test/artifacts/graphiql.png.
+// sends it through the Headers pane, then runs the guide's Live subscription (server-sent events) and sees a
+// change made through the API arrive in the result pane. Leaves a screenshot in test/artifacts/graphiql.png.
 //
 // The page bundles GraphiQL (@graphql-yoga/render-graphiql) instead of loading it from a CDN, so it works
 // offline: the test refuses, records and fails on any request that would leave the machine.
@@ -16,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from '../src/yoga.ts';
 import { launchChromium } from './helpers/browser.ts';
-import { freePort, startServer, type ServerProcess } from './helpers/process.ts';
+import { freePort, postGraphQL, startServer, type ServerProcess } from './helpers/process.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const SCREENSHOT = path.join(ARTIFACTS, 'graphiql.png');
@@ -58,7 +59,7 @@ if (process.env.TEST_DB !== 'postgres') {
         if (profileDir) rmSync(profileDir, { recursive: true, force: true });
       });
 
-      it('signs up, sets the Authorization header and runs `me`', { timeout: 120_000 }, async () => {
+      it('signs up, sets the Authorization header, runs `me`, then the Live subscription of the guide', { timeout: 120_000 }, async () => {
         const url = server!.url;
         profileDir = mkdtempSync(path.join(tmpdir(), 'taskapi-chromium-'));
         const launched = await launchChromium(profileDir, { viewport: { width: 1400, height: 1000 } });
@@ -75,8 +76,13 @@ if (process.env.TEST_DB !== 'postgres') {
         const pageErrors: string[] = [];
         page.on('pageerror', (error) => pageErrors.push(error.message));
         const sentHeaders: Record<string, string>[] = [];
+        // GraphiQL runs a subscription as a GET of /graphql?query=… with Accept: text/event-stream.
+        const streams: { url: string; headers: Record<string, string> }[] = [];
         page.on('request', (request) => {
           if (request.method() === 'POST' && request.url() === `${url}/graphql`) sentHeaders.push(request.headers());
+          if (request.url().startsWith(`${url}/graphql?`) && request.headers().accept?.includes('text/event-stream')) {
+            streams.push({ url: request.url(), headers: request.headers() });
+          }
         });
 
         await page.goto(`${url}/graphql`);
@@ -117,6 +123,31 @@ if (process.env.TEST_DB !== 'postgres') {
         const meResult = await waitForResult(page, '"me":');
         expect(meResult).toContain(`"me":{"email":"${email}"}`);
         expect(sentHeaders.at(-1)?.authorization).toBe(`Bearer ${accessToken}`);
+
+        // The guide again; the cursor in its last operation (Live) picks it, and it runs as a stream.
+        await replaceEditorText(page, queryEditor, GRAPHIQL_DEFAULT_QUERY);
+        await waitForActiveTab(page, 'Signup');
+        await page.keyboard.press('ControlOrMeta+End');
+        for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
+        // Ctrl-Enter runs the operation under the cursor (the run button would ask which one).
+        await page.keyboard.press('ControlOrMeta+Enter');
+        // Subscribed once GraphiQL's request is out (server-sent events, with the Headers pane's token).
+        await expect.poll(() => streams.length, { timeout: 10_000 }).toBe(1);
+        expect(new URL(streams[0]!.url).searchParams.get('operationName')).toBe('Live');
+        expect(streams[0]!.headers.authorization).toBe(`Bearer ${accessToken}`);
+        // The request is out, but the server may not have subscribed yet: write until a change shows up.
+        let event = '';
+        for (let attempt = 1; attempt <= 5 && !event.includes('"title":"MadeoutsideGraphiQL'); attempt++) {
+          const created = await postGraphQL(url, 'mutation ($input: CreateTaskInput!) { createTask(input: $input) { __typename } }', { input: { title: `Made outside GraphiQL ${attempt}` } }, accessToken);
+          expect(created.body.data?.createTask.__typename).toBe('TaskPayload');
+          for (const deadline = Date.now() + 3_000; Date.now() < deadline && !event.includes('MadeoutsideGraphiQL'); ) {
+            event = (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, '');
+            await page.waitForTimeout(100);
+          }
+        }
+        expect(event).toMatch(/"title":"MadeoutsideGraphiQL\d"/);
+        expect(event).toContain('"kind":"CREATED"');
+        expect(event).toContain('"nodeType":"Task"');
 
         mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: SCREENSHOT });

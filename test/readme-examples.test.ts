@@ -1,14 +1,16 @@
-// Every GraphQL example in README.md parses and is valid against the served schema, so the documented
-// operations are ones a client can copy and run.
+// Every GraphQL example in README.md and examples/README.md parses and is valid against the served schema, so
+// the documented operations are ones a client can copy and run.
 import { readFileSync } from 'node:fs';
 import { parse, validate, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+const READMES = ['README.md', 'examples/README.md'];
 
-describe('README examples', () => {
+describe.each(READMES)('%s examples', (file) => {
+  const readme = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+  const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+
   it('has GraphQL examples', () => {
     expect(blocks.length).toBeGreaterThan(0);
   });

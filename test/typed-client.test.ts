@@ -1,5 +1,7 @@
 // examples/typed-client against the real server: its script (GraphQL Code Generator documents + urql, token
-// refresh on UNAUTHENTICATED) runs to the end, it typechecks, and its committed generated files are current.
+// refresh on UNAUTHENTICATED, trusted-document ids, a graphql-ws subscription, an offline queue with client ids
+// and Idempotency-Key retries, a StaleTaskError resolved) runs to the end against a server that runs only the
+// committed manifest's documents, it typechecks, and its committed generated files (manifest included) are current.
 // The example is an npm workspace of the repo: the root `npm install` installs its dependencies (hoisted to
 // the root node_modules), so its tools run from there.
 import { execFile } from 'node:child_process';
@@ -47,7 +49,9 @@ if (process.env.TEST_DB !== 'postgres') {
     beforeAll(async () => {
       assertInstalled();
       dataDir = mkdtempSync(path.join(tmpdir(), 'taskapi-typed-client-'));
-      server = await startServer({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+      // Trusted documents only: every operation the script sends must come from its committed manifest
+      // (src/gql/persisted-documents.json, loaded by default), including the subscription over graphql-ws.
+      server = await startServer({ DATA_DIR: dataDir, PORT: String(await freePort()), PERSISTED_OPERATIONS: 'only' });
     });
 
     afterAll(async () => {
@@ -58,7 +62,12 @@ if (process.env.TEST_DB !== 'postgres') {
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('runs its script against the server: signup, tasks, cursor paging, toggle, token refresh, delete', { timeout: 120_000 }, async () => {
+    it('runs its script against the server by trusted-document ids: signup, tasks, paging, token refresh, delete, offline queue, conflict, live changes', { timeout: 120_000 }, async () => {
+      // The server really refuses what is not in the manifest, so the script's success means it sent only ids.
+      const adHoc = await fetch(`${server!.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect(adHoc.status).toBe(400);
+      expect(((await adHoc.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PERSISTED_QUERY_ONLY');
+
       const result = await run(bin('tsx'), ['src/main.ts'], { API_URL: `${server!.url}/graphql` });
       expect(result.code, show(result)).toBe(0);
       const lines = result.stdout.trim().split('\n');
@@ -75,6 +84,13 @@ if (process.env.TEST_DB !== 'postgres') {
           '- access token rejected (401 UNAUTHENTICATED): refreshed the token pair and retried: me still answers',
           '- deleted "Example task 3"',
           '- 4 tasks left, 1 completed',
+          '- subscribed to changes over graphql-ws from the current syncToken',
+          '- queued 4 mutations offline with client-made ids: createTaskList "Errands", createLabel "urgent", createTask "Buy milk", createTask "Oat milk" (subtask)',
+          '- replay 1: 2 sent, then the response to createTask "Buy milk" was lost (connection reset (simulated)): 2 still queued',
+          '- replay 2: createTask "Buy milk" answered with Idempotent-Replayed: true (it ran once), 2 sent, queue empty',
+          '- list "Errands": Buy milk [urgent] > Oat milk (1 subtask)',
+          '- StaleTaskError: we had version 1, the server 2 ("Buy milk and bread"); re-applied on it: version 3',
+          '- changes over graphql-ws: the list, the label and both tasks CREATED, then the task UPDATED up to version 3',
         ]),
       );
       expect(lines.at(-1)).toBe('OK: all steps passed (token refreshes: 1)');

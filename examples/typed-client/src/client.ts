@@ -1,9 +1,14 @@
 // An urql client for the Task API that signs its requests and keeps its session alive: it sends the access
 // token as `Authorization: Bearer …`, and when the token has expired, or a request comes back
 // UNAUTHENTICATED (the API answers HTTP 401 for a bad token), it trades the refresh token for a new pair
-// and retries the request once. Built on urql's authExchange.
-import { Client, fetchExchange, type CombinedError } from '@urql/core';
+// and retries the request once (urql's authExchange). Every operation travels as the sha256 id of its
+// trusted document (persistedExchange), so it works against a server with PERSISTED_OPERATIONS=only;
+// subscriptions go over graphql-ws (subscriptionExchange).
+import { Client, fetchExchange, subscriptionExchange, type CombinedError } from '@urql/core';
 import { authExchange } from '@urql/exchange-auth';
+import { persistedExchange } from '@urql/exchange-persisted';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import type { TokensFragment } from './gql/graphql.ts';
 import { refreshTokenMutation } from './operations.ts';
 
@@ -35,9 +40,39 @@ export function isUnauthenticated(error: CombinedError): boolean {
   return error.response?.status === 401 || error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
 }
 
-export function createClient(url: string, session: Session): Client {
-  return new Client({
+/**
+ * The id GraphQL Code Generator gave a document (`persistedDocuments: true` writes it to `__meta__.hash` and
+ * the manifest src/gql/persisted-documents.json), without its `sha256:` prefix: what persistedExchange sends
+ * as `extensions.persistedQuery.sha256Hash`.
+ */
+export function trustedDocumentHash(document: unknown): string | null {
+  const hash = (document as { __meta__?: { hash?: unknown } }).__meta__?.hash;
+  return typeof hash === 'string' ? hash.replace(/^sha256:/, '') : null;
+}
+
+export interface TaskApiClient {
+  client: Client;
+  /** The graphql-ws connection subscriptions use (opened on the first subscription). */
+  ws: WsClient;
+  close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  /** The fetch to send HTTP requests with (default: the global one). */
+  fetch?: typeof fetch;
+}
+
+export function createClient(url: string, session: Session, options: ClientOptions = {}): TaskApiClient {
+  const ws = createWsClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    // Read on every (re)connect, so a reconnect after a refresh carries the new token.
+    connectionParams: () => ({ authorization: session.accessToken ? `Bearer ${session.accessToken}` : undefined }),
+    lazy: true,
+  });
+  const client = new Client({
     url,
+    ...(options.fetch && { fetch: options.fetch }),
     // POST every operation (urql sends queries as GET by default): keeps queries and variables out of URLs
     // and access logs.
     preferGetMethod: false,
@@ -76,7 +111,23 @@ export function createClient(url: string, session: Session): Client {
           }
         },
       })),
+      // Trusted documents: send the id codegen computed instead of the document. enforcePersistedQueries: never
+      // fall back to sending the text (the server may refuse any text); mutations and subscriptions too.
+      persistedExchange({
+        generateHash: async (_query, document) => trustedDocumentHash(document),
+        enforcePersistedQueries: true,
+        enableForMutation: true,
+        enableForSubscriptions: true,
+        preferGetForPersistedQueries: false,
+      }),
+      subscriptionExchange({
+        // graphql-ws wants a query string: '' with the persisted-query hash in extensions stands for the document.
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+        }),
+      }),
       fetchExchange,
     ],
   });
+  return { client, ws, close: async () => { await ws.dispose(); } };
 }

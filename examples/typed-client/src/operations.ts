@@ -136,3 +136,173 @@ export const deleteTaskMutation = graphql(`
     }
   }
 `);
+
+// Organizing: lists, labels, subtasks, each created with an id made on the client (offline-ready).
+export const taskListFieldsFragment = graphql(`
+  fragment TaskListFields on TaskList {
+    id
+    name
+    openTaskCount
+  }
+`);
+
+export const createTaskListMutation = graphql(`
+  mutation CreateTaskList($input: CreateTaskListInput!) {
+    createTaskList(input: $input) {
+      __typename
+      ... on TaskListPayload {
+        taskList {
+          ...TaskListFields
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+export const createLabelMutation = graphql(`
+  mutation CreateLabel($input: CreateLabelInput!) {
+    createLabel(input: $input) {
+      __typename
+      ... on LabelPayload {
+        label {
+          id
+          name
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+export const organizedTaskFragment = graphql(`
+  fragment OrganizedTask on Task {
+    id
+    title
+    version
+    list {
+      id
+    }
+    parent {
+      id
+    }
+    labels {
+      id
+      name
+    }
+  }
+`);
+
+export const createOrganizedTaskMutation = graphql(`
+  mutation CreateOrganizedTask($input: CreateTaskInput!) {
+    createTask(input: $input) {
+      __typename
+      ... on TaskPayload {
+        task {
+          ...OrganizedTask
+        }
+      }
+      ... on ValidationError {
+        message
+        fieldErrors {
+          path
+          message
+        }
+      }
+    }
+  }
+`);
+
+export const updateTaskMutation = graphql(`
+  mutation UpdateTask($input: UpdateTaskInput!) {
+    updateTask(input: $input) {
+      __typename
+      ... on TaskPayload {
+        task {
+          ...OrganizedTask
+        }
+      }
+      ... on StaleTaskError {
+        message
+        task {
+          ...OrganizedTask
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+export const listTasksQuery = graphql(`
+  query ListTasks($id: ID!) {
+    taskList(id: $id) {
+      ...TaskListFields
+      tasks(first: 20, filter: { topLevel: true }, orderBy: { field: POSITION, direction: ASC }) {
+        edges {
+          node {
+            ...OrganizedTask
+            subtaskCount
+            subtasks(first: 10) {
+              edges {
+                node {
+                  ...OrganizedTask
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const organizingQuery = graphql(`
+  query Organizing {
+    me {
+      taskLists {
+        ...TaskListFields
+      }
+      labels {
+        id
+        name
+      }
+    }
+  }
+`);
+
+// Where the user's data is now: a full sync's last page ends at the current syncToken (only the tokens selected).
+export const syncTokenQuery = graphql(`
+  query SyncToken {
+    sync(first: 500) {
+      syncToken
+      hasMore
+    }
+  }
+`);
+
+// Live updates over graphql-ws: every change to the user's tasks, lists and labels as it commits; with
+// `after`, first every change since that syncToken, so subscribing never races the writes that follow.
+export const changesSubscription = graphql(`
+  subscription Changes($after: String) {
+    changes(after: $after) {
+      kind
+      nodeType
+      nodeId
+      syncToken
+      node {
+        __typename
+        id
+        ... on Task {
+          title
+          version
+        }
+      }
+    }
+  }
+`);
