@@ -1,6 +1,7 @@
 // `npm test` runs the suite on an in-memory PGlite, and again on PostgreSQL when TEST_DATABASE_URL is
 // set (each test file in a fresh database of its own, dropped afterwards). The Redis tests run when
-// REDIS_TEST_URL names a Redis server (.ci/run sets it): the throttle once, the two-instance test on PostgreSQL.
+// REDIS_TEST_URL names a Redis server (.ci/run sets it): the throttle and the shared budgets once, the
+// two-instance test and the crash drill on PostgreSQL.
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -16,13 +17,16 @@ const PGLITE_ONLY = [
   'test/graphiql.test.ts',
   'test/browser-helper.test.ts',
   'test/typed-client.test.ts',
+  'test/web-app.test.ts',
   'test/apollo-possible-types.test.ts',
   'test/readme-examples.test.ts',
   'test/auth-redis.test.ts',
+  'test/cost-budget.test.ts',
+  'test/cost-budget-redis.test.ts',
 ];
-// Two app instances on one PostgreSQL database and Redis (separate pools, concurrent schedulers).
-const POSTGRES_ONLY = ['test/multi-instance.test.ts'];
-const NEEDS_REDIS = process.env.REDIS_TEST_URL ? [] : ['test/auth-redis.test.ts', 'test/multi-instance.test.ts'];
+// Two app instances (or server processes) on one PostgreSQL database and Redis (separate pools, concurrent schedulers).
+const POSTGRES_ONLY = ['test/multi-instance.test.ts', 'test/crash-drill.test.ts'];
+const NEEDS_REDIS = process.env.REDIS_TEST_URL ? [] : ['test/auth-redis.test.ts', 'test/multi-instance.test.ts', 'test/cost-budget-redis.test.ts', 'test/crash-drill.test.ts'];
 
 const shared = {
   include: ['test/**/*.test.ts'],

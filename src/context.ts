@@ -4,10 +4,13 @@
 import type { Config } from './config.ts';
 import type { AuthRateLimiter } from './auth/rate-limit.ts';
 import type { TokenService } from './auth/tokens.ts';
+import type { SessionCache } from './auth/session-cache.ts';
+import type { SqlRunner } from './db/sql-runner.ts';
 import { invalidAccessToken } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Bus } from './live/bus.ts';
 import type { SessionWatch } from './live/session-watch.ts';
+import type { Metrics } from './observability/metrics.ts';
 
 export interface Viewer {
   userId: string;
@@ -21,10 +24,16 @@ export interface Viewer {
 export interface AppServices {
   config: Config;
   prisma: PrismaClient;
+  /** Plain SQL for the hot paths Prisma's runtime would slow down (session check, task pages). */
+  sql: SqlRunner;
   tokens: TokenService;
   rateLimiter: AuthRateLimiter;
   bus: Bus;
   sessionWatch: SessionWatch;
+  /** Sessions found live a moment ago; revocations evict them on every instance. */
+  sessionCache: SessionCache;
+  /** Prometheus instruments (src/observability/metrics.ts). */
+  metrics: Metrics;
 }
 
 export interface Context extends AppServices {
@@ -46,16 +55,15 @@ export async function resolveViewer(services: AppServices, authorization: string
   if (!claims) throw invalidAccessToken('The access token is malformed, expired or invalid: sign in again or refresh it.');
   // The token must name a live session of a user whose token version it carries: logout and
   // changePassword end sessions (and bump the version), which revokes their access tokens at once.
-  const session = await services.prisma.session.findFirst({
-    where: {
-      id: claims.sessionId,
-      userId: claims.userId,
-      revokedAt: null,
-      expiresAt: { gt: new Date() },
-      user: { tokenVersion: claims.tokenVersion },
-    },
-    select: { id: true },
+  const live = await services.sessionCache.isLive(claims, async () => {
+    const rows = await services.sql.query<{ expires_at: Date }>(SESSION_CHECK_SQL, [claims.sessionId, claims.userId, claims.tokenVersion], { name: 'session_check' });
+    return rows[0]?.expires_at ?? null;
   });
-  if (!session) throw invalidAccessToken('The access token has been revoked: sign in again or refresh it.');
+  if (!live) throw invalidAccessToken('The access token has been revoked: sign in again or refresh it.');
   return { userId: claims.userId, sessionId: claims.sessionId, tokenVersion: claims.tokenVersion, expiresAt: claims.expiresAt };
 }
+
+// Every request runs it: plain SQL, prepared once per connection.
+const SESSION_CHECK_SQL =
+  'SELECT s."expires_at" FROM "sessions" s JOIN "users" u ON u."id" = s."user_id" ' +
+  'WHERE s."id" = $1 AND s."user_id" = $2 AND s."revoked_at" IS NULL AND s."expires_at" > now() AND u."token_version" = $3';

@@ -3,7 +3,7 @@
 // (no introspection, no "Did you mean" suggestions). The README's "Security" section lists them.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { getNamedType, GraphQLError, isObjectType, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { getNamedType, GraphQLError, isObjectType, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
 import { DEFAULT_PAGE_SIZE } from './services/task-pagination.ts';
@@ -21,7 +21,7 @@ export const LIMITS = {
   maxCost: 5_000,
 } as const;
 
-export function securityPlugins(schema: GraphQLSchema, production: boolean): Plugin[] {
+export function securityPlugins(production: boolean): Plugin[] {
   const exposeLimits = !production;
   return [
     useBodyLimit(LIMITS.maxBodyBytes),
@@ -34,7 +34,7 @@ export function securityPlugins(schema: GraphQLSchema, production: boolean): Plu
       costLimit: { enabled: false },
       blockFieldSuggestion: { enabled: production },
     }) as unknown as Plugin,
-    useConnectionCost(schema, LIMITS.maxCost, exposeLimits),
+    useConnectionCost(LIMITS.maxCost, exposeLimits),
     ...(production ? [useNoIntrospection()] : []),
   ];
 }
@@ -84,22 +84,51 @@ const withCode = (code: string) => (_context: unknown, error: GraphQLError) => {
   (error.extensions as Record<string, unknown>).code = code;
 };
 
-function useConnectionCost(schema: GraphQLSchema, maxCost: number, exposeLimits: boolean): Plugin {
+// One estimate per operation: the cost budget (src/http/cost-budget.ts) charges the same number this
+// limit checks, and both run on the same execution args, so it is computed once and remembered here.
+const costs = new WeakMap<ExecutionArgs, number | null>();
+
+/** The operation's cost, or null when its variables do not coerce (execution reports that error itself). */
+export function operationCost(args: ExecutionArgs): number | null {
+  let cost = costs.get(args);
+  if (cost !== undefined) return cost;
+  // The same document with the same variables costs the same: clients repeat their operations, and yoga's
+  // parser cache hands out one DocumentNode per query text, so most requests skip the estimate.
+  const variables = JSON.stringify(args.variableValues ?? {});
+  const key = variables.length <= 1024 ? `${args.operationName ?? ''}\u0000${variables}` : null;
+  const known = key === null ? undefined : byDocument.get(args.document);
+  cost = key === null ? undefined : known?.get(key);
+  if (cost !== undefined) {
+    costs.set(args, cost);
+    return cost;
+  }
+  try {
+    cost = getComplexity({
+      schema: args.schema,
+      query: args.document,
+      variables: (args.variableValues ?? {}) as Record<string, unknown>,
+      operationName: args.operationName ?? undefined,
+      estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch {
+    cost = null;
+  }
+  costs.set(args, cost);
+  if (key !== null) {
+    let forDocument = known;
+    if (!forDocument) byDocument.set(args.document, (forDocument = new Map()));
+    if (forDocument.size >= 100) forDocument.delete(forDocument.keys().next().value!);
+    forDocument.set(key, cost);
+  }
+  return cost;
+}
+const byDocument = new WeakMap<ExecutionArgs['document'], Map<string, number | null>>();
+
+function useConnectionCost(maxCost: number, exposeLimits: boolean): Plugin {
   // Queries and mutations execute; subscriptions subscribe (each event runs the same selection).
   const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: ExecutionResult) => void }) => {
-    let cost: number;
-    try {
-      cost = getComplexity({
-        schema,
-        query: args.document,
-        variables: (args.variableValues ?? {}) as Record<string, unknown>,
-        operationName: args.operationName ?? undefined,
-        estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-      });
-    } catch {
-      return; // variables that do not coerce: execution reports that error itself
-    }
-    if (cost > maxCost) {
+    const cost = operationCost(args);
+    if (cost !== null && cost > maxCost) {
       const message = exposeLimits
         ? `Query is too expensive: cost ${cost} exceeds the limit of ${maxCost}. Ask for smaller pages (first/last) or fewer fields.`
         : 'Query is too expensive.';

@@ -5,12 +5,17 @@ import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { Config } from './config.ts';
 import { createAuthRateLimiter, type RateLimitSettings } from './auth/rate-limit.ts';
+import { createSessionCache } from './auth/session-cache.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { resolveViewer, type AppServices, type Context } from './context.ts';
 import type { Database } from './db/database.ts';
+import { createCostBudget, useCostBudget } from './http/cost-budget.ts';
 import { useIdempotencyKeys } from './http/idempotency.ts';
+import { persistedDocuments, type PersistedDocuments } from './http/persisted-operations.ts';
 import { createBus } from './live/bus.ts';
 import { createSessionWatch } from './live/session-watch.ts';
+import { collectProcessMetrics, countPublished, createMetrics, metricsExposed, useMetricsEndpoint, useRequestMetrics } from './observability/metrics.ts';
+import type { Tracing } from './observability/tracing.ts';
 import type { Logger } from 'pino';
 import { createLogger, useRequestLogging } from './logging.ts';
 import { schema } from './schema/index.ts';
@@ -27,8 +32,15 @@ export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   services: AppServices;
   logger: Logger;
-  /** Releases what the app holds besides the database (rate-limit store). */
+  /** Trusted documents and APQ: graphql-ws resolves its subscribe payloads through it too. */
+  documents: PersistedDocuments;
+  /** Releases what the app holds besides the database (rate-limit and budget stores, bus). */
   close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** From createTracing (src/observability/tracing.ts) when tracing is on; the app shuts it down on close. */
+  tracing?: Tracing | null;
 }
 
 export function createApp(
@@ -39,19 +51,33 @@ export function createApp(
     perAddress: config.RATE_LIMIT_PER_ADDRESS,
     windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
   },
+  { tracing }: AppOptions = {},
 ): App {
   const logger = createLogger(config.LOG_LEVEL);
+  const metrics = createMetrics();
+  const bus = countPublished(createBus(config.REDIS_URL, config.REDIS_PREFIX), metrics);
   const services: AppServices = {
     config,
     prisma: db.prisma,
+    sql: tracing ? tracing.traceSql(db.sql) : db.sql,
     tokens: createTokenService(config),
-    rateLimiter: createAuthRateLimiter(rateLimits, config.REDIS_URL),
-    bus: createBus(config.REDIS_URL, config.REDIS_PREFIX),
+    rateLimiter: createAuthRateLimiter(rateLimits, config.REDIS_URL, metrics),
+    bus,
     sessionWatch: createSessionWatch(db.prisma, config.SESSION_CHECK_SECONDS * 1000),
+    sessionCache: createSessionCache(bus, config.SESSION_CACHE_SECONDS, (message, error) => logger.warn({ err: error }, message)),
+    metrics,
   };
+  // Nobody can read metrics that are not exposed: then the per-request plugin and process metrics stay out.
+  const exposed = metricsExposed(config);
+  if (exposed) collectProcessMetrics(metrics, db.pool);
+  const documents = persistedDocuments(config.PERSISTED_OPERATIONS, config.persistedDocuments);
+  const costBudget = createCostBudget(
+    { perUser: config.COST_BUDGET_PER_USER, perAddress: config.COST_BUDGET_PER_ADDRESS, redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX },
+    logger,
+  );
 
   const yoga = createYoga<ServerContext, Context>({
-    schema,
+    schema: tracing ? tracing.instrument(schema) : schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -88,10 +114,18 @@ export function createApp(
       ...(closeConnection && { closeConnection }),
     }),
     plugins: [
+      ...(tracing ? [tracing.plugin] : []),
       useRequestLogging(logger),
+      ...(config.METRICS_TOKEN ? [useMetricsEndpoint(metrics, config.METRICS_TOKEN)] : []),
+      // Before the plugins that may answer early (idempotency, budgets), so their answers are counted too.
+      ...(exposed ? [useRequestMetrics(metrics, '/graphql')] : []),
       // Before anything else runs: a replayed response must not execute, count or validate again.
-      useIdempotencyKeys(services),
-      ...securityPlugins(schema, config.isProduction),
+      useIdempotencyKeys(services, documents),
+      // documentId / APQ hash -> the document, before anything parses it.
+      ...documents.plugins,
+      // Before the cost limit: an operation it refuses still reports its cost, and spends nothing.
+      useCostBudget(costBudget, (scope) => metrics.rateLimited.inc({ limit: `cost_${scope}` })),
+      ...securityPlugins(config.isProduction),
       useReadinessCheck({ endpoint: '/ready', check: () => answersWithin(db, READY_TIMEOUT_MS) }),
     ],
   });
@@ -100,9 +134,11 @@ export function createApp(
     yoga,
     services,
     logger,
+    documents,
     close: async () => {
       services.sessionWatch.close();
-      await Promise.all([services.rateLimiter.close(), services.bus.close()]);
+      services.sessionCache.close();
+      await Promise.all([services.rateLimiter.close(), services.bus.close(), costBudget.close(), tracing?.shutdown()]);
     },
   };
 }
@@ -155,8 +191,16 @@ export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to the Task API.
 #    set "Variables": { "after": "<endCursor>" }
 # 4. Run Live (it keeps running) and change something
 #    in another tab: each change arrives as it commits.
-#    Lists, labels, subtasks, sync and the rest: see
-#    the Docs, and the README.
+#
+# Also in the API (the Docs pane describes each):
+# lists and labels (createTaskList, createLabel, then
+# listId / labelIds), subtasks (parentId), manual
+# order (moveTask), repeating tasks (recurrence),
+# reminders (remindAt, subscription reminders),
+# versions (expectedVersion -> StaleTaskError), the
+# trash (restoreTask), bulk edits (updateTasks) and
+# sync for offline clients. Apollo and urql setups:
+# examples/README.md in the repository.
 #
 # Access tokens expire after a few minutes: call
 # refreshToken(input: { refreshToken }) for a new pair.

@@ -1,6 +1,7 @@
 // One code path, two homes: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set, else PGlite
 // (PostgreSQL compiled to WASM, in-process) persisted in DATA_DIR. Same schema, migrations and queries.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -12,6 +13,8 @@ import { pgliteRunner, postgresRunner, type SqlRunner } from './sql-runner.ts';
 export interface Database {
   kind: 'postgres' | 'pglite';
   prisma: PrismaClient;
+  /** PostgreSQL's connection pool (metrics read its counts); PGlite has none. */
+  pool?: pg.Pool;
   sql: SqlRunner;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
@@ -23,7 +26,14 @@ export interface Database {
 /** Called with the SQL text of every statement sent to the database (tests count queries with it). */
 export type QueryListener = (sql: string) => void;
 
-type PostgresOptions = { url: string; poolSize?: number; statementTimeoutMs?: number; onQuery?: QueryListener };
+type PostgresOptions = {
+  url: string;
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  /** Named prepared statements for the hot queries (off behind PgBouncer's transaction pooling). */
+  preparedStatements?: boolean;
+  onQuery?: QueryListener;
+};
 
 export type DatabaseOptions =
   | PostgresOptions
@@ -52,10 +62,11 @@ function openPostgres(options: PostgresOptions): Database {
   // pool.query and transactions both end in a client's query, so watching each new client sees every statement.
   if (onQuery) pool.on('connect', (client) => watchPgClient(client, onQuery));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const sql = postgresRunner(pool);
+  const sql = postgresRunner(pool, { preparedStatements: options.preparedStatements ?? true });
   return {
     kind: 'postgres',
     prisma,
+    pool,
     sql,
     migrate: () => migrate(sql),
     ping: async () => {
@@ -85,7 +96,10 @@ async function openPglite(dataDir: string | undefined, onQuery?: QueryListener):
   ]);
   let db: PGlite;
   try {
-    db = await PGlite.create(dataPath, { extensions: { pg_trgm, btree_gin } });
+    // initdb leaves hundreds of MB behind in this process (its own WebAssembly memory, the data directory it
+    // wrote), which V8 returns only at some later full GC: a new data directory is made by a child process.
+    if (dataPath && !existsSync(path.join(dataPath, 'PG_VERSION'))) await initDataDir(dataPath);
+    db = await PGlite.create(dataPath, { extensions: { pg_trgm, btree_gin }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   } catch (error) {
     releaseLock();
     throw error;
@@ -110,6 +124,23 @@ async function openPglite(dataDir: string | undefined, onQuery?: QueryListener):
       }
     },
   };
+}
+
+// PostgreSQL's defaults size a server: 128 MB of shared buffers alone would be most of an idle API's memory.
+// One in-process connection needs little: these keep the embedded database's resident memory small.
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB', '-c', 'maintenance_work_mem=16MB'];
+
+/** Creates a PGlite data directory (initdb) in a short-lived child process, whose memory goes back to the OS. */
+async function initDataDir(dataPath: string): Promise<void> {
+  const script = `const { PGlite } = await import(process.argv[1]); const db = await PGlite.create(process.argv[2]); await db.close();`;
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script, import.meta.resolve('@electric-sql/pglite'), dataPath],
+      { timeout: 120_000 },
+      (error, _stdout, stderr) => (error ? reject(new Error(`could not create the database in ${dataPath}: ${stderr || error.message}`)) : resolve()),
+    );
+  });
 }
 
 function watchPgClient(client: pg.PoolClient, onQuery: QueryListener) {

@@ -7,10 +7,9 @@ import { createHash } from 'node:crypto';
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AppServices } from '../context.ts';
+import type { PersistedDocuments } from './persisted-operations.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** How long a running request holds its key; past it (the instance died), a retry takes the key over. */
-const LEASE_MS = 60_000;
 const ACCOUNT_MUTATIONS = new Set(['signup', 'login', 'refreshToken', 'logout', 'changePassword']);
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -19,16 +18,20 @@ interface Claim {
   key: string;
 }
 
-export function useIdempotencyKeys(services: Pick<AppServices, 'prisma' | 'tokens'>): Plugin {
+// `documents` resolves a documentId or persisted-query hash to its document, so such a request is fingerprinted
+// (and recognised as a mutation) exactly like the same operation sent as a query.
+export function useIdempotencyKeys(services: Pick<AppServices, 'prisma' | 'tokens' | 'metrics' | 'config'>, documents?: Pick<PersistedDocuments, 'queryOf'>): Plugin {
   const claims = new WeakMap<Request, Claim>();
   const { prisma } = services;
+  // How long a running request holds its key; past it (the instance died), a retry takes the key over.
+  const leaseMs = services.config.IDEMPOTENCY_LEASE_SECONDS * 1000;
 
   return {
     async onRequest({ request, endResponse }) {
       const key = request.headers.get('idempotency-key');
       if (key === null || request.method !== 'POST') return;
       const userId = signedInUser(services, request.headers.get('authorization'));
-      const body = userId ? await mutationBody(request) : null;
+      const body = userId ? await mutationBody(request, documents) : null;
       // Anonymous, not a mutation, an account mutation, or a body yoga itself will reject: no idempotency.
       if (!userId || !body) return;
       if (!KEY.test(key)) {
@@ -38,7 +41,7 @@ export function useIdempotencyKeys(services: Pick<AppServices, 'prisma' | 'token
       for (let attempt = 0; attempt < 3; attempt++) {
         const now = new Date();
         const { count } = await prisma.idempotencyKey.createMany({
-          data: [{ userId, key, fingerprint, lockedUntil: new Date(now.getTime() + LEASE_MS), expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }],
+          data: [{ userId, key, fingerprint, lockedUntil: new Date(now.getTime() + leaseMs), expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) }],
           skipDuplicates: true,
         });
         if (count === 1) {
@@ -58,7 +61,7 @@ export function useIdempotencyKeys(services: Pick<AppServices, 'prisma' | 'token
           // Still running, unless its instance died: then the lease has run out and this retry takes over.
           const { count: taken } = await prisma.idempotencyKey.updateMany({
             where: { userId, key, status: null, lockedUntil: { lt: now } },
-            data: { lockedUntil: new Date(now.getTime() + LEASE_MS) },
+            data: { lockedUntil: new Date(now.getTime() + leaseMs) },
           });
           if (taken === 1) {
             claims.set(request, { userId, key });
@@ -66,6 +69,7 @@ export function useIdempotencyKeys(services: Pick<AppServices, 'prisma' | 'token
           }
           return endResponse(errorResponse(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running: retry after it finishes.'));
         }
+        services.metrics.idempotentReplays.inc();
         return endResponse(new Response(kept.body, {
           status: kept.status,
           headers: { 'content-type': kept.contentType ?? 'application/json; charset=utf-8', 'idempotent-replayed': 'true' },
@@ -106,13 +110,15 @@ interface Body {
 }
 
 /** The JSON body of a mutation request without account mutations, or null. */
-async function mutationBody(request: Request): Promise<Body | null> {
+async function mutationBody(request: Request, documents?: Pick<PersistedDocuments, 'queryOf'>): Promise<Body | null> {
   let body: { query?: unknown; operationName?: unknown; variables?: unknown };
+  let query: string | null;
   let document: DocumentNode;
   try {
     body = JSON.parse(await request.clone().text());
-    if (typeof body?.query !== 'string') return null;
-    document = parse(body.query, { maxTokens: 10_000 });
+    query = typeof body?.query === 'string' ? body.query : ((await documents?.queryOf(body as Record<string, unknown>)) ?? null);
+    if (query === null) return null;
+    document = parse(query, { maxTokens: 10_000 });
   } catch {
     return null;
   }
@@ -122,7 +128,7 @@ async function mutationBody(request: Request): Promise<Body | null> {
   if (!operation || operation.operation !== 'mutation') return null;
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
   if (rootFields(operation.selectionSet, fragments).some((name) => ACCOUNT_MUTATIONS.has(name))) return null;
-  return { query: body.query, operationName, variables: body.variables ?? {} };
+  return { query, operationName, variables: body.variables ?? {} };
 }
 
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, SelectionSetNode>, seen = new Set<string>()): string[] {

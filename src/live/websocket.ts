@@ -14,7 +14,7 @@ export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
 const KEEP_ALIVE_MS = 12_000;
 
 export interface WebSocketEndpoint {
-  /** Open sockets (for logs and, later, metrics). */
+  /** Open sockets. */
   count(): number;
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
   close(): Promise<void>;
@@ -26,10 +26,14 @@ export function attachWebSocket(server: Server, app: App): WebSocketEndpoint {
   const active = new WeakMap<WebSocket, Set<string>>();
   const close = (socket: WebSocket) => (code: number, reason: string) => socket.close(code, reason);
 
-  // Open sockets are logged as they come and go (metrics come with the operations work).
+  // Open sockets are counted (taskapi_websockets_open) and logged as they come and go.
   wss.on('connection', (socket) => {
+    services.metrics.webSockets.inc();
     app.logger.info({ webSockets: wss.clients.size }, 'websocket opened');
-    socket.once('close', (code) => app.logger.info({ webSockets: wss.clients.size, code }, 'websocket closed'));
+    socket.once('close', (code) => {
+      services.metrics.webSockets.dec();
+      app.logger.info({ webSockets: wss.clients.size, code }, 'websocket closed');
+    });
   });
 
   const disposable = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: import('node:http').IncomingMessage }>(
@@ -66,9 +70,12 @@ export function attachWebSocket(server: Server, app: App): WebSocketEndpoint {
           connectionParams: ctx.connectionParams,
           closeConnection: close(socket),
         });
+        // A documentId or persisted-query hash (with query '') stands for its document; PERSISTED_OPERATIONS applies.
+        const query = await app.documents.resolve(payload as unknown as Record<string, unknown>);
+        if (query instanceof GraphQLError) return refuse([query]);
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(query);
         } catch (error) {
           return refuse([error instanceof GraphQLError ? error : new GraphQLError('The document does not parse.')]);
         }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createApp, type App } from '../../src/yoga.ts';
+import { createApp, type App, type AppOptions } from '../../src/yoga.ts';
 import type { RateLimitSettings } from '../../src/auth/rate-limit.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -39,7 +39,7 @@ let counter = 0;
 export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now()}-${counter++}@example.com`;
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; rateLimits?: RateLimitSettings } = {},
+  options: { env?: Record<string, string>; rateLimits?: RateLimitSettings; app?: AppOptions } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -50,9 +50,12 @@ export async function startTestApp(
     // Generous throttles, so that only the tests about throttling meet them.
     RATE_LIMIT_PER_ACCOUNT: '1000',
     RATE_LIMIT_PER_ADDRESS: '100000',
+    // Request budgets on (every test goes through them) but out of reach: tests send many requests from one address.
+    COST_BUDGET_PER_USER: '100000000',
+    COST_BUDGET_PER_ADDRESS: '100000000',
     ...options.env,
   });
-  const app = createApp(config, database.db, options.rateLimits);
+  const app = createApp(config, database.db, options.rateLimits, options.app);
 
   const fetchApp = (p: string, init: RequestInit = {}) => Promise.resolve(app.yoga.fetch(new URL(p, 'http://test.local'), init));
 
