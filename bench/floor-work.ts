@@ -69,12 +69,12 @@ export async function viewer(authorization: string | undefined): Promise<AccessC
   return claims;
 }
 
-// Row = the task columns in table order (bench/sql.ts); the first ten are the ones used here.
-export type TaskRow = [string, string, string, string | null, boolean, Date | null, Date | null, number, Date, Date];
+// Row = the page's columns (bench/sql.ts): id, title, completed, created_at.
+export type TaskRow = [string, string, boolean, Date];
 export const globalId = (id: string) => Buffer.from(`Task:${id}`, 'utf8').toString('base64url');
 export const cursor = (row: TaskRow) =>
-  Buffer.from(JSON.stringify(['CREATED_AT:DESC', row[8].toISOString(), row[0]]), 'utf8').toString('base64url');
-export const node = (row: TaskRow) => ({ id: globalId(row[0]), title: row[2], completed: row[4], createdAt: row[8].toISOString() });
+  Buffer.from(JSON.stringify(['CREATED_AT:DESC', row[3].toISOString(), row[0]]), 'utf8').toString('base64url');
+export const node = (row: TaskRow) => ({ id: globalId(row[0]), title: row[1], completed: row[2], createdAt: row[3].toISOString() });
 
 export async function tasksPage(claims: AccessClaims, variables: { after?: string; search?: string }) {
   const limit = PAGE_SIZE + 1;
@@ -120,7 +120,9 @@ export async function createTask(claims: AccessClaims, variables: { input: { tit
         rowMode: 'array',
       });
       await client.query(COMMIT_SQL);
-      return { createTask: { __typename: 'TaskPayload', task: node(rows[0] as TaskRow) } };
+      // RETURNING gives every column in table order (bench/sql.ts): id, user_id, title, description, completed, …, created_at.
+      const row = rows[0] as unknown[];
+      return { createTask: { __typename: 'TaskPayload', task: node([row[0], row[2], row[4], row[8]] as TaskRow) } };
     } catch (error) {
       await client.query('ROLLBACK');
       throw error;

@@ -15,9 +15,9 @@ export const SESSION_SQL =
   'SELECT s."expires_at" FROM "sessions" s JOIN "users" u ON u."id" = s."user_id" ' +
   'WHERE s."id" = $1 AND s."user_id" = $2 AND s."revoked_at" IS NULL AND s."expires_at" > now() AND u."token_version" = $3';
 
-// Task pages come from src/services/task-sql.ts (plain SQL, named statements): every column, camelCased.
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const TASK_SELECT = TASK_COLUMN_NAMES.map((c) => (camel(c) === c ? `t."${c}"` : `t."${c}" AS "${camel(c)}"`)).join(', ');
+// Task pages come from src/services/task-sql.ts (plain SQL, named statements) and read only the columns
+// the selection needs (src/schema/task/columns.ts): for the bench's id, title, completed, createdAt, those four.
+const TASK_SELECT = 't."id", t."title", t."completed", t."created_at" AS "createdAt"';
 const PAGE_ORDER = 'ORDER BY t."created_at" DESC, t."id" DESC';
 const LIVE_TASKS = 't."user_id" = $1 AND t."deleted_at" IS NULL';
 

@@ -5,6 +5,7 @@ import { LimitExceededError, NameTakenError, NotFoundError, ValidationError } fr
 import type { Label } from '../generated/prisma/client.ts';
 import { encodeGlobalId, idOfType } from '../global-id.ts';
 import * as labels from '../services/labels.ts';
+import { taskColumns } from './task/columns.ts';
 import { listTasks } from '../services/task-query.ts';
 import { TaskConnection, taskListArgs, tasksDescription } from './task/connection.ts';
 import { viewerId } from './task/node.ts';
@@ -23,7 +24,8 @@ export const LabelRef = builder.prismaNode('Label', {
       type: TaskConnection,
       description: `The tasks that have this label, AND the filter. ${tasksDescription}`,
       args: taskListArgs,
-      resolve: (label, args, ctx) => listTasks(ctx, viewerId(ctx), args, { scope: { labels: { some: { labelId: label.id } } } }),
+      resolve: (label, args, ctx, info) =>
+        listTasks(ctx, viewerId(ctx), args, { scope: { labels: { some: { labelId: label.id } } }, columns: taskColumns(info) }),
     }),
   }),
 });

@@ -4,6 +4,7 @@ import type { Context } from '../context.ts';
 import { LimitExceededError, NameTakenError, NotFoundError, ValidationError } from '../errors.ts';
 import { encodeGlobalId, idOfType } from '../global-id.ts';
 import * as lists from '../services/task-lists.ts';
+import { taskColumns } from './task/columns.ts';
 import { listTasks } from '../services/task-query.ts';
 import { TaskConnection, taskListArgs, tasksDescription } from './task/connection.ts';
 import { viewerId } from './task/node.ts';
@@ -37,7 +38,7 @@ export const TaskListRef = builder.prismaNode('TaskList', {
       type: TaskConnection,
       description: `The tasks of this list, AND the filter. ${tasksDescription}`,
       args: taskListArgs,
-      resolve: (list, args, ctx) => listTasks(ctx, viewerId(ctx), args, { scope: { listId: list.id } }),
+      resolve: (list, args, ctx, info) => listTasks(ctx, viewerId(ctx), args, { scope: { listId: list.id }, columns: taskColumns(info) }),
     }),
   }),
 });

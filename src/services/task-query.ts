@@ -85,14 +85,25 @@ export async function listTasks(
   ctx: Pick<SignedInContext, 'sql'>,
   userId: string,
   args: TaskListArgs,
-  { scope, defaultOrder = DEFAULT_ORDER, trash = false }: { scope?: TaskScope; defaultOrder?: TaskOrder; trash?: boolean } = {},
+  {
+    scope,
+    defaultOrder = DEFAULT_ORDER,
+    trash = false,
+    columns = null,
+  }: {
+    scope?: TaskScope;
+    defaultOrder?: TaskOrder;
+    trash?: boolean;
+    /** The task fields the caller's selection reads (schema/task/columns.ts); null = all of them. */
+    columns?: readonly (keyof Task)[] | null;
+  } = {},
 ) {
   const order = args.orderBy ?? defaultOrder;
   const plan = planPage(order, args);
   const scopedWhere = filterWhere(userId, args.filter, scope, { trash });
   const fetched: Task[] = [];
   for (const part of plan.wheres) {
-    fetched.push(...(await findTasks(ctx.sql, { AND: [scopedWhere, part] }, plan.orderBy, plan.take - fetched.length)));
+    fetched.push(...(await findTasks(ctx.sql, { AND: [scopedWhere, part] }, plan.orderBy, plan.take - fetched.length, columns)));
     if (fetched.length === plan.take) break;
   }
   return {

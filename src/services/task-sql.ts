@@ -38,9 +38,16 @@ const COLUMNS = {
 type Field = keyof typeof COLUMNS;
 
 const BIGINT_FIELDS = ['changedSeq', 'liveSeq', 'createdSeq', 'trashedSeq'] as const;
-const SELECT_LIST = Object.entries(COLUMNS)
-  .map(([field, column]) => (field === column ? `t."${column}"` : `t."${column}" AS "${field}"`))
-  .join(', ');
+const selectItem = (field: Field) => (field === COLUMNS[field] ? `t."${field}"` : `t."${COLUMNS[field]}" AS "${field}"`);
+const ALL_FIELDS = Object.keys(COLUMNS) as Field[];
+const SELECT_ALL = ALL_FIELDS.map(selectItem).join(', ');
+
+/** The select list: every column, or `fields` plus the id and the order's columns (cursors need them). */
+function selectList(fields: readonly Field[] | null, orderBy: OrderBy[]): string {
+  if (!fields) return SELECT_ALL;
+  const wanted = new Set<Field>([...fields, 'id', ...orderBy.flatMap((entry) => Object.keys(entry) as Field[])]);
+  return ALL_FIELDS.filter((field) => wanted.has(field)).map(selectItem).join(', ');
+}
 
 const COMPARISONS = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
@@ -135,13 +142,17 @@ function nameOf(text: string): string {
 }
 
 function toTask(row: Record<string, unknown>): Task {
-  for (const field of BIGINT_FIELDS) row[field] = BigInt(row[field] as string | number);
+  for (const field of BIGINT_FIELDS) if (field in row) row[field] = BigInt(row[field] as string | number);
   return row as unknown as Task;
 }
 
-export async function findTasks(sql: SqlRunner, where: Where, orderBy: OrderBy[], take: number): Promise<Task[]> {
+/**
+ * One page of tasks. With `fields`, only those columns (and the id and the order's columns) are read: the
+ * rows are then partial Tasks, for resolvers that read nothing else (schema/task/columns.ts decides).
+ */
+export async function findTasks(sql: SqlRunner, where: Where, orderBy: OrderBy[], take: number, fields: readonly Field[] | null = null): Promise<Task[]> {
   const params = new Params();
-  const text = `SELECT ${SELECT_LIST} FROM "tasks" t WHERE ${whereSql(where, params)} ORDER BY ${orderSql(orderBy)} LIMIT ${params.add(take)}`;
+  const text = `SELECT ${selectList(fields, orderBy)} FROM "tasks" t WHERE ${whereSql(where, params)} ORDER BY ${orderSql(orderBy)} LIMIT ${params.add(take)}`;
   const rows = await sql.query<Record<string, unknown>>(text, params.values, { name: nameOf(text) });
   return rows.map(toTask);
 }

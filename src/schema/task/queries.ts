@@ -2,6 +2,7 @@
 import { builder } from '../../builder.ts';
 import { idOfType } from '../../global-id.ts';
 import { listTasks } from '../../services/task-query.ts';
+import { taskColumns } from './columns.ts';
 import { TaskConnection, taskListArgs, tasksDescription } from './connection.ts';
 import { TaskRef, viewerId } from './node.ts';
 
@@ -11,7 +12,7 @@ builder.prismaObjectField('User', 'tasks', (t) =>
     type: TaskConnection,
     description: `Your tasks. ${tasksDescription}`,
     args: taskListArgs,
-    resolve: (user, args, ctx) => listTasks(ctx, user.id, args),
+    resolve: (user, args, ctx, info) => listTasks(ctx, user.id, args, { columns: taskColumns(info) }),
   }),
 );
 
@@ -20,8 +21,12 @@ builder.prismaObjectField('Task', 'subtasks', (t) =>
     type: TaskConnection,
     description: `The direct subtasks of this task, by default in manual order (POSITION ASC). ${tasksDescription}`,
     args: taskListArgs,
-    resolve: (task, args, ctx) =>
-      listTasks(ctx, viewerId(ctx), args, { scope: { parentId: task.id }, defaultOrder: { field: 'POSITION', direction: 'ASC' } }),
+    resolve: (task, args, ctx, info) =>
+      listTasks(ctx, viewerId(ctx), args, {
+        scope: { parentId: task.id },
+        defaultOrder: { field: 'POSITION', direction: 'ASC' },
+        columns: taskColumns(info),
+      }),
   }),
 );
 
@@ -45,12 +50,13 @@ builder.queryFields((t) => ({
       last: t.arg.int({ description: 'Page size from the end: 1 to 100. Not together with first.' }),
       before: t.arg.string({ description: 'Return tasks before this cursor.' }),
     },
-    resolve: (_root, args, ctx) => listTasks(ctx, ctx.viewer.userId, { ...args, orderBy: { field: 'DELETED_AT', direction: 'DESC' } }, { trash: true }),
+    resolve: (_root, args, ctx, info) =>
+      listTasks(ctx, ctx.viewer.userId, { ...args, orderBy: { field: 'DELETED_AT', direction: 'DESC' } }, { trash: true, columns: taskColumns(info) }),
   }),
   tasks: t.withAuth({ loggedIn: true }).field({
     type: TaskConnection,
     description: `Your tasks (the trash left out). ${tasksDescription} Requires sign-in.`,
     args: taskListArgs,
-    resolve: (_root, args, ctx) => listTasks(ctx, ctx.viewer.userId, args),
+    resolve: (_root, args, ctx, info) => listTasks(ctx, ctx.viewer.userId, args, { columns: taskColumns(info) }),
   }),
 }));
