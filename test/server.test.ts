@@ -39,12 +39,15 @@ describe(`server process (${testDbKind})`, () => {
     expect(signup.body.data.signup.__typename).toBe('AuthPayload');
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+    // A new embedded data directory is created and migrated by a short-lived child process, which reports it.
+    expect(first.output()).toMatch(/Applied migrations: 20261122000000_init/);
 
     const second = await startServer({ ...env, PORT: String(await freePort()) });
     const login = await postGraphQL(second.url, LOGIN, { input: credentials });
     expect(login.body.data.login.__typename).toBe('AuthPayload');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+    expect(second.output()).not.toMatch(/Applied migrations/);
   });
 
   if (testDbKind === 'pglite') it('refuses a second process on the same embedded data directory', async () => {

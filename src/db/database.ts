@@ -1,8 +1,9 @@
 // One code path, two homes: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set, else PGlite
 // (PostgreSQL compiled to WASM, in-process) persisted in DATA_DIR. Same schema, migrations and queries.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -38,12 +39,17 @@ type PostgresOptions = {
 export type DatabaseOptions =
   | PostgresOptions
   /** dataDir undefined = in memory (tests). */
-  | { dataDir: string | undefined; onQuery?: QueryListener };
+  | {
+      dataDir: string | undefined;
+      onQuery?: QueryListener;
+      /** Create and migrate a new data directory in this process (prepare-data-dir.ts does, for the others). */
+      prepareHere?: boolean;
+    };
 
 export class DatabaseLockedError extends Error {}
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return 'url' in options ? openPostgres(options) : openPglite(options.dataDir, options.onQuery);
+  return 'url' in options ? openPostgres(options) : openPglite(options.dataDir, options.onQuery, options.prepareHere);
 }
 
 function openPostgres(options: PostgresOptions): Database {
@@ -79,12 +85,15 @@ function openPostgres(options: PostgresOptions): Database {
   };
 }
 
-async function openPglite(dataDir: string | undefined, onQuery?: QueryListener): Promise<Database> {
+async function openPglite(dataDir: string | undefined, onQuery?: QueryListener, prepareHere = false): Promise<Database> {
   let releaseLock = () => {};
   let dataPath: string | undefined;
   if (dataDir) {
     dataPath = path.resolve(dataDir, 'pglite');
     mkdirSync(dataPath, { recursive: true });
+    // initdb and the first migrations leave hundreds of MB in the process that runs them (WebAssembly memory
+    // only grows): a new data directory is created and migrated by a short-lived process of its own.
+    if (!prepareHere && !existsSync(path.join(dataPath, 'PG_VERSION'))) await prepareInChild(dataDir);
     releaseLock = lockDataDir(path.resolve(dataDir, 'pglite.lock'));
   }
   // Loaded only for the embedded database: PostgreSQL deployments never pay for PGlite's code in memory.
@@ -96,9 +105,6 @@ async function openPglite(dataDir: string | undefined, onQuery?: QueryListener):
   ]);
   let db: PGlite;
   try {
-    // initdb leaves hundreds of MB behind in this process (its own WebAssembly memory, the data directory it
-    // wrote), which V8 returns only at some later full GC: a new data directory is made by a child process.
-    if (dataPath && !existsSync(path.join(dataPath, 'PG_VERSION'))) await initDataDir(dataPath);
     db = await PGlite.create(dataPath, { extensions: { pg_trgm, btree_gin }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   } catch (error) {
     releaseLock();
@@ -130,16 +136,17 @@ async function openPglite(dataDir: string | undefined, onQuery?: QueryListener):
 // One in-process connection needs little: these keep the embedded database's resident memory small.
 const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB', '-c', 'maintenance_work_mem=16MB'];
 
-/** Creates a PGlite data directory (initdb) in a short-lived child process, whose memory goes back to the OS. */
-async function initDataDir(dataPath: string): Promise<void> {
-  const script = `const { PGlite } = await import(process.argv[1]); const db = await PGlite.create(process.argv[2]); await db.close();`;
+/** Runs prepare-data-dir (initdb and the migrations) in a child process; its output becomes ours. */
+async function prepareInChild(dataDir: string): Promise<void> {
+  const script = fileURLToPath(new URL(`./prepare-data-dir${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  // From source (npm start, tests) the child needs tsx too; the compiled server runs plain JavaScript.
+  const loader = script.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
   await new Promise<void>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', script, import.meta.resolve('@electric-sql/pglite'), dataPath],
-      { timeout: 120_000 },
-      (error, _stdout, stderr) => (error ? reject(new Error(`could not create the database in ${dataPath}: ${stderr || error.message}`)) : resolve()),
-    );
+    const child = spawn(process.execPath, [...loader, script, dataDir], { stdio: ['ignore', 'inherit', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`could not create the database in ${dataDir}: ${stderr.trim() || `exit ${code}`}`))));
   });
 }
 
