@@ -522,6 +522,30 @@ describe.each(TRANSPORTS)('changes over %s: delivery', (transport) => {
   });
 });
 
+describe.each(TRANSPORTS)('changes over %s: many subscribers of one user', (transport) => {
+  it('subscribers woken by the same change share one read of the change log, and each gets the change', async () => {
+    const user = await newUser();
+    const after = await currentToken(user.api);
+    const streams = await Promise.all(Array.from({ length: 6 }, () => subscribe(transport, CHANGES, { after }, user.token)));
+    // Every stream has replayed (nothing) and waits for notifications.
+    const first = await user.api.createTask({ title: 'Warm-up' });
+    for (const stream of streams) expect((await waitChanges(stream, 1))[0]!.nodeId).toBe(first.id);
+
+    const recording = t.database.recordQueries();
+    const task = await user.api.createTask({ title: 'Seen by six' });
+    for (const stream of streams) {
+      const changes = await waitChanges(stream, 2);
+      expect(changes[1]).toMatchObject({ kind: 'CREATED', nodeId: task.id, node: { title: 'Seen by six' } });
+    }
+    recording.stop();
+    // The change log's reads: the user's change value, then tasks, lists, labels, deletions (sync.ts), once
+    // for the six subscribers rather than six times.
+    const changeLogReads = recording.queries.filter((sql) => /"deletions"/.test(sql) && /SELECT/i.test(sql));
+    expect(changeLogReads.length).toBeGreaterThanOrEqual(1);
+    expect(changeLogReads.length).toBeLessThan(6);
+  });
+});
+
 // ---- Isolation ----
 
 describe.each(TRANSPORTS)('changes over %s: isolation', (transport) => {

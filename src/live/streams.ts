@@ -6,9 +6,31 @@
 import { Repeater } from '@graphql-yoga/subscription';
 import type { SignedInContext } from '../context.ts';
 import type { Task } from '../generated/prisma/client.ts';
-import { currentPosition, syncPage, type Change, type Position } from '../services/sync.ts';
+import { currentPosition, syncPage, type Change, type Position, type SyncPage } from '../services/sync.ts';
 
 const PAGE = 200;
+
+// A notification wakes every subscriber of the user on this instance at once, usually all at the same
+// position: they share one read of the change log instead of running one each (ten devices of one user,
+// ten identical transactions). A read is shared only with subscribers woken before it started, so it is
+// sure to see the commit that woke them. `clock` orders wake-ups and read starts.
+let clock = 0;
+const sharedReads = new WeakMap<object, Map<string, { startedAt: number; page: Promise<SyncPage> }>>();
+
+function readPage(ctx: SignedInContext, userId: string, position: Position | null, wokenAt: number): Promise<SyncPage> {
+  let reads = sharedReads.get(ctx.prisma);
+  if (!reads) sharedReads.set(ctx.prisma, (reads = new Map()));
+  const key = `${userId}|${position ? `${position.seq}|${position.source}|${position.id}` : ''}`;
+  const running = reads.get(key);
+  if (running && running.startedAt > wokenAt) return running.page;
+  const entry = { startedAt: ++clock, page: syncPage(ctx, userId, position, PAGE) };
+  reads.set(key, entry);
+  const done = () => {
+    if (reads.get(key) === entry) reads.delete(key);
+  };
+  entry.page.then(done, done);
+  return entry.page;
+}
 
 export function changeStream(ctx: SignedInContext, after: Position | null): AsyncIterable<Change> {
   const userId = ctx.viewer.userId;
@@ -18,12 +40,14 @@ export function changeStream(ctx: SignedInContext, after: Position | null): Asyn
     let pending = false;
     let reading: Promise<void> | null = null;
     let stopped = false;
+    let wokenAt = 0;
 
     const readOn = async () => {
       while (pending && !stopped) {
         pending = false;
+        const woken = wokenAt;
         for (;;) {
-          const page = await syncPage(ctx, userId, position, PAGE);
+          const page = await readPage(ctx, userId, position, woken);
           for (const change of page.changes) {
             if (stopped) return;
             // Second check that the row is the subscriber's (the page is already read in their scope).
@@ -37,9 +61,13 @@ export function changeStream(ctx: SignedInContext, after: Position | null): Asyn
       }
     };
     const kick = () => {
+      wokenAt = ++clock;
       pending = true;
       if (!ready || reading) return;
-      reading = readOn()
+      // Read from a microtask: the bus wakes every subscriber of the user in one go, and each woken one can
+      // then join the read the first one starts.
+      reading = Promise.resolve()
+        .then(readOn)
         .catch((error) => stop(error))
         .finally(() => {
           reading = null;
