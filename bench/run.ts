@@ -27,6 +27,7 @@ import {
   SEED_VERSION,
   type SeedMarker,
 } from './common.ts';
+import { fanOut, type FanOutResult } from './fanout.ts';
 import { requestBody, type OperationName } from './operations.ts';
 import { seed } from './seed.ts';
 import { AFTER_PAGE_SQL, FIRST_PAGE_SQL, FLOOR_SQL, SEARCH_PAGE_SQL, sqlTimestamp } from './sql.ts';
@@ -50,6 +51,9 @@ if (args.has('help')) {
   --login-clients L     concurrent login clients in W4 (default 8)
   --only W1,W3          run only these workloads (W4 needs W1 for its p99 target)
   --reseed              seed again even when the database is already seeded as asked
+  --fanout-users U      W8: users with open subscriptions (default 100)
+  --fanout-subscriptions S  W8: graphql-ws subscriptions (one socket each) per user (default 10)
+  --fanout-rate R       W8: createTask requests per second (default 50)
   --profile             write a CPU profile of the API server (node --cpu-prof) to bench/results/profile.tmp/
   --server-env K=V,...  extra environment for the API server, e.g. MALLOC_ARENA_MAX=2
   --server-node-args=…  extra node flags for the API server, e.g. --server-node-args=--max-old-space-size=160
@@ -68,6 +72,9 @@ const opts = {
   loginClients: intArg(args, 'login-clients', 8, 1),
   only: typeof args.get('only') === 'string' ? String(args.get('only')).toUpperCase().split(',') : null,
   reseed: args.has('reseed'),
+  fanoutUsers: intArg(args, 'fanout-users', 100, 1),
+  fanoutSubscriptions: intArg(args, 'fanout-subscriptions', 10, 1),
+  fanoutRate: intArg(args, 'fanout-rate', 50, 1),
   profile: args.has('profile'),
   /** Extra environment and node flags for the API server only (to measure tuning; the default is none). */
   serverEnv: Object.fromEntries(
@@ -88,9 +95,12 @@ const WORKLOADS = [
   { id: 'W5', title: `search "${SEARCH_TERM}", ${fmtInt(SEARCH_USER_TASKS / 1000)}k tasks` },
   { id: 'W6', title: 'sync(first: 500), a page of 500 changes' },
   { id: 'W7', title: 'updateTasks on 100 ids' },
+  { id: 'W8', title: `fan-out: ${opts.fanoutUsers * opts.fanoutSubscriptions} subscriptions, ${opts.fanoutRate} createTask/s` },
 ] as const;
 /** Workloads only the API serves (the floor and the reference implement the Part 1 operations only). */
 const API_ONLY: readonly string[] = ['W6', 'W7'];
+/** Measured on its own (subscriptions, not request/response): see bench/fanout.ts. */
+const FAN_OUT = 'W8';
 type WorkloadId = (typeof WORKLOADS)[number]['id'];
 const selected = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.id));
 
@@ -504,7 +514,7 @@ async function prepareUsers(api: Target, pool: pg.Pool): Promise<Users> {
 }
 
 let created = 0;
-function variantsFor(workload: WorkloadId | 'LOGIN', users: Users): Variant[] {
+function variantsFor(workload: Exclude<WorkloadId, 'W8'> | 'LOGIN', users: Users): Variant[] {
   switch (workload) {
     case 'W1':
     case 'W4': {
@@ -544,7 +554,7 @@ function variantsFor(workload: WorkloadId | 'LOGIN', users: Users): Variant[] {
 }
 
 const EXPECT: Record<WorkloadId, string> = {
-  W1: '"edges"', W2: '"edges"', W3: '"TaskPayload"', W4: '"edges"', W5: '"edges"', W6: '"syncToken"', W7: '"changedCount":100',
+  W1: '"edges"', W2: '"edges"', W3: '"TaskPayload"', W4: '"edges"', W5: '"edges"', W6: '"syncToken"', W7: '"changedCount":100', W8: '"changes"',
 };
 
 /** Same answers from the API and the floor: the floor does the same work, not less. */
@@ -878,6 +888,7 @@ async function main() {
   let statements: Partial<Record<WorkloadId, number>> = {};
   let gc: number | null = null;
   let embedded: Awaited<ReturnType<typeof pgliteMemory>> | null = null;
+  let fanout: (FanOutResult & { serverCpuMsPerEvent: number; dbCpuMsPerEvent: number }) | null = null;
   try {
     await resetDatabase(pool, marker);
     const profileDir = fileURLToPath(new URL('./results/profile.tmp/', import.meta.url));
@@ -914,6 +925,7 @@ async function main() {
     for (let round = 1; round <= opts.rounds; round++) {
       for (const workload of selected) {
         const id = workload.id;
+        if (id === FAN_OUT) continue;
         const perTarget = (rounds[id] ??= {});
         for (const target of API_ONLY.includes(id) ? [api] : [api, reference, floor]) {
           const label = opts.rounds > 1 ? ` (round ${round}/${opts.rounds})` : '';
@@ -941,6 +953,7 @@ async function main() {
     rss = { api: peakRssMb(api.child.pid!), reference: peakRssMb(reference.child.pid!), floor: peakRssMb(floor.child.pid!) };
     for (const workload of selected) {
       const id = workload.id;
+      if (id === FAN_OUT) continue;
       const measured = rounds[id]!;
       const combined = Object.fromEntries(
         Object.entries(measured).map(([name, list]) => [name, combine(list.map((m) => m.main))]),
@@ -987,6 +1000,21 @@ async function main() {
         }),
       };
     }
+    if (selected.some((w) => w.id === FAN_OUT)) {
+      const count = Math.min(opts.fanoutUsers, opts.users);
+      process.stdout.write(`\nW8 fan-out: ${count} users x ${opts.fanoutSubscriptions} graphql-ws subscriptions, ${opts.fanoutRate} createTask/s for ${opts.duration} s ... `);
+      const tokens = await Promise.all(Array.from({ length: count }, (_, i) => login(api, i + 1)));
+      const window = await cpuWindow(api, pool);
+      const result = await fanOut(api.url, { tokens, subscriptionsPerUser: opts.fanoutSubscriptions, createsPerSecond: opts.fanoutRate, seconds: opts.duration });
+      const cpu = window();
+      fanout = {
+        ...result,
+        eventsPerSecond: r1(result.eventsPerSecond), p50Ms: r1(result.p50Ms), p99Ms: r1(result.p99Ms), maxMs: r1(result.maxMs),
+        serverCpuMsPerEvent: r3(cpu.target / (result.eventsDelivered || 1)), dbCpuMsPerEvent: r3(cpu.db / (result.eventsDelivered || 1)),
+      };
+      process.stdout.write(`${fmtInt(result.eventsDelivered)} of ${fmtInt(result.eventsExpected)} events, ${fanout.eventsPerSecond}/s, ` +
+        `delivery p50 ${fanout.p50Ms} ms, p99 ${fanout.p99Ms} ms, ${us(fanout.serverCpuMsPerEvent)}+${us(fanout.dbCpuMsPerEvent)} us CPU/event`);
+    }
     console.log();
     await stop(api);
     targets.splice(targets.indexOf(api), 1);
@@ -1005,6 +1033,10 @@ async function main() {
 
   printTable(reports);
   console.log(`API RSS on PostgreSQL: ${rssBeforeLoad} MB before the load, peak (VmHWM) ${rss.api} MB; yoga reference peak ${rss.reference} MB; floor peak ${rss.floor} MB`);
+  if (fanout) {
+    console.log(`W8 fan-out: ${fanout.subscriptions} subscriptions, ${fanout.tasksCreated} tasks created: ${fmtInt(fanout.eventsDelivered)} of ${fmtInt(fanout.eventsExpected)} events delivered, ` +
+      `${fanout.eventsPerSecond}/s, delivery p50 ${fanout.p50Ms} ms, p99 ${fanout.p99Ms} ms (from sending createTask), ${us(fanout.serverCpuMsPerEvent)}+${us(fanout.dbCpuMsPerEvent)} us CPU per event`);
+  }
   console.log(`API RSS on PGlite: ${embedded?.idleRssMb} MB idle after start, peak ${embedded?.peakRssMb} MB under createTask`);
   const disturbed = Object.entries(reports).filter(([, r]) => r.otherCores > OTHER_LOAD_WARNING);
   if (disturbed.length) {
@@ -1016,6 +1048,9 @@ async function main() {
   }
 
   const targetsMet = evaluateTargets(reports, rss.api ?? null, explained, instrument, gc, embedded);
+  if (fanout) {
+    targetsMet.push({ name: 'W8 every event delivered', value: `${fanout.eventsDelivered} of ${fanout.eventsExpected}`, limit: 'all', met: fanout.eventsDelivered === fanout.eventsExpected && fanout.createFailures === 0 });
+  }
   console.log('\nTargets:');
   for (const t of targetsMet) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value} (${t.limit})`);
 
@@ -1036,6 +1071,7 @@ async function main() {
     referenceRssPeakMb: rss.reference,
     floorRssPeakMb: rss.floor,
     pglite: embedded,
+    fanout,
     explain: explained,
     targets: targetsMet,
   };
