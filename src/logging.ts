@@ -39,6 +39,8 @@ export function useRequestLogging(logger: Logger): Plugin {
       const log = logs.get(request);
       if (!log) return;
       response.headers.set('x-request-id', log.id);
+      // Built only when it is written: at LOG_LEVEL=warn and above, a request costs no line.
+      if (!logger.isLevelEnabled('info')) return;
       const url = new URL(request.url);
       logger.info({
         requestId: log.id,
