@@ -224,18 +224,19 @@ function machineCpuMs(): { busy: number; steal: number } {
 
 /** CPU ms used since the start of the window by: the target, PostgreSQL, this runner, and everything else. */
 async function cpuWindow(target: Target, pool: pg.Pool) {
-  const pids = await postgresPids(pool);
-  const sum = (list: number[]) => list.reduce((total, pid) => total + cpuMs(pid), 0);
-  const t0 = { target: cpuMs(target.child.pid!), db: sum(pids), self: process.cpuUsage(), children: childrenCpuMs(), machine: machineCpuMs() };
-  return () => {
+  // Per PostgreSQL process: a backend that exits during the window (another server's idle connection) is
+  // left out rather than subtracted; one that starts during it counts from zero.
+  const start = new Map((await postgresPids(pool)).map((pid) => [pid, cpuMs(pid)]));
+  const t0 = { target: cpuMs(target.child.pid!), self: process.cpuUsage(), children: childrenCpuMs(), machine: machineCpuMs() };
+  return async () => {
     const self = process.cpuUsage(t0.self);
-    const used = {
-      target: cpuMs(target.child.pid!) - t0.target,
-      db: sum(pids) - t0.db,
-      // This process and the wrk processes it ran (and waited for) in the window.
-      runner: (self.user + self.system) / 1000 + childrenCpuMs() - t0.children,
-    };
+    const target1 = cpuMs(target.child.pid!);
+    const runner = (self.user + self.system) / 1000 + childrenCpuMs() - t0.children;
     const machine = machineCpuMs();
+    let db = 0;
+    for (const pid of await postgresPids(pool)) db += Math.max(0, cpuMs(pid) - (start.get(pid) ?? 0));
+    // This process and the wrk processes it ran (and waited for) in the window.
+    const used = { target: target1 - t0.target, db, runner };
     return {
       ...used,
       other: Math.max(0, machine.busy - t0.machine.busy - used.target - used.db - used.runner),
@@ -440,7 +441,7 @@ async function measure(
   const started = performance.now();
   const summaries = await Promise.all(runs.map((r) => wrk(target, r.variants, r.connections, duration, r.expect)));
   const seconds = performance.now() - started;
-  const cpu = window();
+  const cpu = await window();
   const all = summaries.reduce((sum, s) => sum + s.requests, 0) || 1;
   return summaries.map((s) => ({
     ...s,
@@ -1006,7 +1007,7 @@ async function main() {
       const tokens = await Promise.all(Array.from({ length: count }, (_, i) => login(api, i + 1)));
       const window = await cpuWindow(api, pool);
       const result = await fanOut(api.url, { tokens, subscriptionsPerUser: opts.fanoutSubscriptions, createsPerSecond: opts.fanoutRate, seconds: opts.duration });
-      const cpu = window();
+      const cpu = await window();
       fanout = {
         ...result,
         eventsPerSecond: r1(result.eventsPerSecond), p50Ms: r1(result.p50Ms), p99Ms: r1(result.p99Ms), maxMs: r1(result.maxMs),
