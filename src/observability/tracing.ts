@@ -142,17 +142,9 @@ function nameOperation(document: Parameters<typeof getOperationAST>[0], operatio
 // The plain-SQL runner bypasses Prisma, so its statements get spans here, shaped like Prisma's.
 function tracedSql(runner: SqlRunner, tracer: Tracer): SqlRunner {
   const inQuerySpan = <T>(name: string, attributes: Record<string, string>, run: () => Promise<T>): Promise<T> =>
-    tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', ...attributes } }, async (span) => {
-      try {
-        return await run();
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', ...attributes } }, (span) =>
+      settle(span, run),
+    );
   return {
     exec: (sql) => inQuerySpan('db_query', { 'db.query.text': sql }, () => runner.exec(sql)),
     query: (sql, params, options) =>
@@ -164,8 +156,15 @@ function tracedSql(runner: SqlRunner, tracer: Tracer): SqlRunner {
 
 /** Runs `fn` with `ctx` active and ends `span` when it settles (recording a thrown error). */
 async function inSpan(span: Span, ctx: OtelContext, fn: () => unknown): Promise<void> {
-  try {
+  await settle(span, async () => {
     await context.with(ctx, fn);
+  });
+}
+
+/** Ends `span` when `run` settles, recording a thrown error on it. */
+async function settle<T>(span: Span, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (error) {
     span.recordException(error as Error);
     span.setStatus({ code: SpanStatusCode.ERROR });
