@@ -15,8 +15,8 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { attachWebSocket, type WebSocketEndpoint } from '../src/live/websocket.ts';
 import { createApp } from '../src/yoga.ts';
 import { startTestApp, type SignedUp, type TestApp } from './helpers/app.ts';
-import { createTestDatabase, testDbKind, type TestDatabase } from './helpers/database.ts';
-import { freePort, startServer } from './helpers/process.ts';
+import { testDbKind } from './helpers/database.ts';
+import { freePort, serverEnv, startServer } from './helpers/process.ts';
 import { sleep } from './helpers/tasks.ts';
 
 const TOKEN = 'metrics-scrape-token-0123456789';
@@ -315,20 +315,13 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000) {
 }
 
 describe(`METRICS_PORT on the real server (${testDbKind})`, () => {
-  let database: TestDatabase | undefined;
   let env: Record<string, string>;
+  let drop = async () => {};
 
   beforeAll(async () => {
-    env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'taskapi-metrics-')), REMINDER_POLL_SECONDS: '1' };
-    if (testDbKind === 'postgres') {
-      database = await createTestDatabase({ migrate: false });
-      await database.db.close();
-      env.DATABASE_URL = database.url!;
-    }
+    ({ env, drop } = await serverEnv('metrics', { REMINDER_POLL_SECONDS: '1' }));
   });
-  afterAll(async () => {
-    if (database) await database.drop().catch(() => {});
-  });
+  afterAll(() => drop());
 
   it('serves /metrics on its own port (not on the main one), counts a reminder fired, and closes on SIGTERM', async () => {
     const metricsPort = await freePort();

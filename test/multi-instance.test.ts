@@ -1,19 +1,15 @@
 // Two app instances on one PostgreSQL database and one Redis (REDIS_URL, same REDIS_PREFIX): changes reach subscribers on the other instance (graphql-ws and SSE), reminders fire once in total, logout ends streams everywhere, users stay apart, and another prefix is another deployment.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadConfig } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { fireDueReminders } from '../src/jobs/reminders.ts';
 import { attachWebSocket, type WebSocketEndpoint } from '../src/live/websocket.ts';
 import { createApp, type App } from '../src/yoga.ts';
-import { TEST_JWT_SECRET, uniqueEmail } from './helpers/app.ts';
+import { testConfig, uniqueEmail } from './helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 import { rawId, sleep } from './helpers/tasks.ts';
 
@@ -40,13 +36,7 @@ interface Instance {
 }
 
 async function startInstance(name: string, db: Database, prefix: string): Promise<Instance> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'taskapi-test-')),
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_ACCOUNT: '1000',
-    RATE_LIMIT_PER_ADDRESS: '100000',
+  const config = testConfig({
     REDIS_URL: redisUrl!,
     REDIS_PREFIX: prefix,
     SESSION_CHECK_SECONDS: '1',

@@ -11,10 +11,10 @@ import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError } from '../src/config.ts';
 import { attachWebSocket, type WebSocketEndpoint } from '../src/live/websocket.ts';
 import { createApp, type App } from '../src/yoga.ts';
-import { startTestApp, TEST_JWT_SECRET, uniqueEmail, type TestApp } from './helpers/app.ts';
+import { startTestApp, testConfig, uniqueEmail, type TestApp } from './helpers/app.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -35,16 +35,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'taskapi-persisted-'));
 const manifestFile = path.join(dir, 'persisted-documents.json');
 writeFileSync(manifestFile, JSON.stringify(Object.fromEntries(Object.keys(DOCUMENTS).map((name) => [documentId(name as Name), DOCUMENTS[name as Name]])), null, 2));
 
-const configFor = (env: Record<string, string>) =>
-  loadConfig({
-    NODE_ENV: 'test',
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'taskapi-test-')),
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_ACCOUNT: '1000',
-    RATE_LIMIT_PER_ADDRESS: '100000',
-    ...env,
-  });
+const configFor = (env: Record<string, string>) => testConfig(env);
 
 interface Answer {
   status: number;

@@ -1,36 +1,25 @@
 // The real process: start-up on the configured database, persistence across restarts, the embedded
 // data-directory lock, bad configuration, and graceful shutdown (open WebSockets and SSE streams included).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTestDatabase, testDbKind, type TestDatabase } from './helpers/database.ts';
-import { freePort, postGraphQL, runServer, startServer } from './helpers/process.ts';
+import { testDbKind } from './helpers/database.ts';
+import { freePort, postGraphQL, runServer, serverEnv, startServer } from './helpers/process.ts';
 
 const SIGNUP = `mutation ($input: SignupInput!) { signup(input: $input) { __typename ... on AuthPayload { accessToken } } }`;
 const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { accessToken } } }`;
 const credentials = { email: 'process@example.com', password: 'process password' };
 
 describe(`server process (${testDbKind})`, () => {
-  let database: TestDatabase | undefined;
   let env: Record<string, string>;
+  let drop = async () => {};
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'taskapi-server-'));
-    env = { DATA_DIR: dataDir };
-    if (testDbKind === 'postgres') {
-      database = await createTestDatabase({ migrate: false });
-      await database.db.close();
-      env.DATABASE_URL = database.url!;
-    }
+    ({ env, drop } = await serverEnv('server'));
   });
-  afterAll(async () => {
-    if (database) await database.drop().catch(() => {});
-  });
+  afterAll(() => drop());
 
   it('migrates, serves, keeps data across a restart and exits 0 on SIGTERM', async () => {
     const first = await startServer({ ...env, PORT: String(await freePort()) });

@@ -3,17 +3,14 @@
 // status, the request log line's traceId, and nothing traced without tracing; then the real server
 // exporting over OTLP/HTTP to a local collector.
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTracing } from '../src/observability/tracing.ts';
 import { createApp } from '../src/yoga.ts';
 import { startTestApp, type SignedUp, type TestApp } from './helpers/app.ts';
-import { createTestDatabase, testDbKind, type TestDatabase } from './helpers/database.ts';
-import { freePort, startServer } from './helpers/process.ts';
+import { testDbKind } from './helpers/database.ts';
+import { freePort, serverEnv, startServer } from './helpers/process.ts';
 
 const exporter = new InMemorySpanExporter();
 let t: TestApp;
@@ -172,8 +169,8 @@ describe(`the server exporting over OTLP/HTTP (${testDbKind})`, () => {
   let collector: Server;
   let collectorUrl: string;
   const exports: { path: string; body: any }[] = [];
-  let database: TestDatabase | undefined;
   let env: Record<string, string>;
+  let drop = async () => {};
 
   beforeAll(async () => {
     // A stand-in OpenTelemetry collector: records what the exporter posts (OTLP/JSON).
@@ -188,16 +185,11 @@ describe(`the server exporting over OTLP/HTTP (${testDbKind})`, () => {
     const port = await freePort();
     await new Promise<void>((resolve) => collector.listen(port, '127.0.0.1', resolve));
     collectorUrl = `http://127.0.0.1:${port}`;
-    env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'taskapi-tracing-')), LOG_LEVEL: 'info' };
-    if (testDbKind === 'postgres') {
-      database = await createTestDatabase({ migrate: false });
-      await database.db.close();
-      env.DATABASE_URL = database.url!;
-    }
+    ({ env, drop } = await serverEnv('tracing', { LOG_LEVEL: 'info' }));
   });
   afterAll(async () => {
     await new Promise((resolve) => collector?.close(resolve));
-    if (database) await database.drop().catch(() => {});
+    await drop();
   });
 
   it('sends the spans of a request to OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces, flushed on shutdown, under the log line\'s trace id', async () => {

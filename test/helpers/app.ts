@@ -38,11 +38,9 @@ export interface SignedUp {
 let counter = 0;
 export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now()}-${counter++}@example.com`;
 
-export async function startTestApp(
-  options: { env?: Record<string, string>; rateLimits?: RateLimitSettings; app?: AppOptions } = {},
-): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig({
+/** The configuration of a test app, with `env` on top. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'taskapi-test-')),
@@ -53,8 +51,15 @@ export async function startTestApp(
     // Request budgets on (every test goes through them) but out of reach: tests send many requests from one address.
     COST_BUDGET_PER_USER: '100000000',
     COST_BUDGET_PER_ADDRESS: '100000000',
-    ...options.env,
+    ...env,
   });
+}
+
+export async function startTestApp(
+  options: { env?: Record<string, string>; rateLimits?: RateLimitSettings; app?: AppOptions } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = testConfig(options.env);
   const app = createApp(config, database.db, options.rateLimits, options.app);
 
   const fetchApp = (p: string, init: RequestInit = {}) => Promise.resolve(app.yoga.fetch(new URL(p, 'http://test.local'), init));

@@ -1,7 +1,11 @@
 // Runs the real server (`node --import tsx src/server.ts`) as a child process on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, testDbKind } from './database.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,6 +26,19 @@ export async function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/**
+ * The environment of a real server on this run's database kind, with `extra` on top: a fresh DATA_DIR and,
+ * on PostgreSQL, a fresh empty database (the server migrates it), which `drop` removes.
+ */
+export async function serverEnv(name: string, extra: Record<string, string> = {}): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const env: Record<string, string> = { DATA_DIR: mkdtempSync(path.join(tmpdir(), `taskapi-${name}-`)), ...extra };
+  if (testDbKind !== 'postgres') return { env, drop: async () => {} };
+  const database = await createTestDatabase({ migrate: false });
+  await database.db.close();
+  env.DATABASE_URL = database.url!;
+  return { env, drop: () => database.drop().catch(() => {}) };
 }
 
 /** `command` defaults to the source through tsx (`npm start`); pass node arguments to run something else. */
