@@ -6,6 +6,7 @@
 //
 // Started by bench/run.ts with the server's environment (PORT, DATABASE_URL, JWT_SECRET, …).
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { needsRehash, verifyAgainstDummy, verifyPassword } from '../src/auth/passwords.ts';
@@ -160,3 +161,15 @@ function uuid7(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Listens on PORT as the bench starts it, and ends the process (pool included) on SIGTERM or SIGINT. */
+export function serve(server: Server, name: string) {
+  server.keepAliveTimeout = 65_000;
+  server.listen(config.PORT, config.HOST, () => console.log(`${name} on http://localhost:${config.PORT}/graphql`));
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void pool.end().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -8,7 +8,7 @@
 //
 // Started by bench/run.ts with the server's environment (PORT, DATABASE_URL, JWT_SECRET, …).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { config, createTask, HttpError, login, pool, tasksPage, viewer } from './floor-work.ts';
+import { createTask, HttpError, login, serve, tasksPage, viewer } from './floor-work.ts';
 
 async function handle(req: IncomingMessage, body: string): Promise<unknown> {
   const { operationName, variables = {} } = JSON.parse(body) as { operationName?: string; variables?: any };
@@ -47,13 +47,4 @@ const server = createServer((req, res) => {
     );
   });
 });
-server.keepAliveTimeout = 65_000;
-server.listen(config.PORT, config.HOST, () => console.log(`floor on http://localhost:${config.PORT}/graphql`));
-
-const stop = () => {
-  server.close();
-  server.closeAllConnections();
-  void pool.end().finally(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serve(server, 'floor');

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { config, createTask, login, pool, tasksPage, viewer } from './floor-work.ts';
+import { createTask, login, serve, tasksPage, viewer } from './floor-work.ts';
 
 interface Context {
   request: Request;
@@ -40,13 +40,4 @@ const yoga = createYoga<object, Context>({
 });
 
 const server = createServer(yoga);
-server.keepAliveTimeout = 65_000;
-server.listen(config.PORT, config.HOST, () => console.log(`yoga reference on http://localhost:${config.PORT}/graphql`));
-
-const stop = () => {
-  server.close();
-  server.closeAllConnections();
-  void pool.end().finally(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serve(server, 'yoga reference');

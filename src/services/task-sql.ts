@@ -67,7 +67,7 @@ function column(field: string): string {
 }
 
 /** `where` as SQL (TRUE when it has no condition). Fails loudly on a shape it does not know. */
-export function whereSql(where: Where, params: Params): string {
+function whereSql(where: Where, params: Params): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;
