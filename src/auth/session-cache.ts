@@ -57,18 +57,27 @@ export function createSessionCache(bus: Bus, ttlSeconds: number, log: (message: 
     return listening === null || subscribedAt === null ? null : Math.max(listening, subscribedAt);
   };
 
+  const remembered = (key: SessionKey) => {
+    const now = Date.now();
+    const since = trustedSince();
+    const entry = entries.get(key.sessionId);
+    return (
+      entry !== undefined && since !== null && entry.checkedAt >= since && now - entry.checkedAt < ttlSeconds * 1000 &&
+      now < entry.expiresAt && entry.userId === key.userId && entry.tokenVersion === key.tokenVersion
+    );
+  };
+
   return {
     async isLive(key, check) {
       if (ttlSeconds <= 0) return (await check()) !== null;
-      const now = Date.now();
-      const since = trustedSince();
-      const entry = entries.get(key.sessionId);
-      if (
-        entry && since !== null && entry.checkedAt >= since && now - entry.checkedAt < ttlSeconds * 1000 &&
-        now < entry.expiresAt && entry.userId === key.userId && entry.tokenVersion === key.tokenVersion
-      ) {
-        return true;
+      if (remembered(key)) {
+        // A revocation already in this instance's socket when the request arrived is applied first: let
+        // the event loop finish the I/O it has in hand (the bus flushes a revocation to every socket before
+        // the revoking request answers), then look again.
+        await new Promise(setImmediate);
+        if (remembered(key)) return true;
       }
+      const since = trustedSince();
       const before = generation;
       const checkedAt = Date.now();
       const expiresAt = await check();

@@ -26,7 +26,10 @@ export interface Bus {
   /** Resolves, with the function that stops listening, once notifications can no longer be missed. */
   onChanges(userId: string, listener: () => void): Promise<() => void>;
   onReminder(userId: string, listener: (reminder: Reminder) => void): Promise<() => void>;
-  /** Tells every instance that sessions ended; resolves once sent (rejects when it could not be). */
+  /**
+   * Tells every instance that sessions ended; resolves once Redis has written it to every instance's socket
+   * (rejects when it could not be sent).
+   */
   publishRevocation(revocation: Revocation): Promise<void>;
   onRevocation(listener: (revocation: Revocation) => void): Promise<() => void>;
   /**
@@ -53,7 +56,7 @@ export function createBus(redisUrl: string | undefined, prefix: string): Bus {
           // not one of ours
         }
       }),
-    publishRevocation: (revocation) => transport.publish(`${prefix}:revocations`, JSON.stringify(revocation)),
+    publishRevocation: (revocation) => transport.publish(`${prefix}:revocations`, JSON.stringify(revocation), { flush: true }),
     onRevocation: (listener) =>
       transport.listen(`${prefix}:revocations`, (message) => {
         try {
@@ -68,7 +71,11 @@ export function createBus(redisUrl: string | undefined, prefix: string): Bus {
 }
 
 interface Transport {
-  publish(channel: string, message: string): Promise<void>;
+  /**
+   * Resolves once Redis has the message; with `flush`, once Redis has also written it to every
+   * subscriber's socket (see redisTransport).
+   */
+  publish(channel: string, message: string, options?: { flush?: boolean }): Promise<void>;
   listen(channel: string, listener: (message: string) => void): Promise<() => void>;
   /** See Bus.listeningSince. */
   listeningSince(): number | null;
@@ -111,8 +118,13 @@ function redisTransport(url: string): Transport {
     confirmed.then(() => (since = subscriber.status === 'ready' ? Date.now() : null), () => {});
   });
   return {
-    publish: async (channel, message) => {
+    publish: async (channel, message, { flush = false } = {}) => {
       await publisher.publish(channel, message);
+      // Redis may answer PUBLISH before it writes the message to the subscribers' sockets (it writes the
+      // replies of one round in an order of its own, and can be preempted in between). A reply to a later
+      // command comes after that whole round: once PING answers, every subscriber's socket has the message,
+      // so a request that the caller's response leads to cannot overtake it.
+      if (flush) await publisher.ping();
     },
     listen: async (channel, listener) => {
       let set = listeners.get(channel);
