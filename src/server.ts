@@ -42,13 +42,13 @@ if (metricsExposed(config)) countConnections(server, app.services.metrics);
 const metricsServer = config.METRICS_PORT === undefined ? null : createMetricsServer(app.services.metrics);
 const sockets = attachWebSocket(server, app);
 const log = (message: string, error?: unknown) => (error ? console.error(message, error) : console.log(message));
-const reminders = startReminders(database.prisma, app.services.bus, {
+const reminders = startReminders(app.services.sql, app.services.bus, {
   intervalSeconds: config.REMINDER_POLL_SECONDS,
   batchSize: config.REMINDER_BATCH_SIZE,
   log,
   fired: (count) => app.services.metrics.remindersFired.inc(count),
 });
-const purge = startTrashPurge(database.prisma, app.services.bus, {
+const purge = startTrashPurge(app.services.sql, app.services.bus, {
   retentionDays: config.TRASH_RETENTION_DAYS,
   intervalSeconds: config.PURGE_INTERVAL_SECONDS,
   log,

@@ -2,6 +2,7 @@
 // under the same key, 409 while the first runs (and a race of identical requests runs once), per-user
 // keys, expiry, a crashed request's lease, what is never kept, and replays across two app instances.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeTrash } from '../src/services/trash.ts';
 import { createApp, type App } from '../src/yoga.ts';
 import { startTestApp, type SignedUp, type TestApp } from './helpers/app.ts';
 import { rawId } from './helpers/tasks.ts';
@@ -119,6 +120,20 @@ describe('Idempotency-Key', () => {
     const res = await post(body, { key: 'key-expiry' });
     expect(res.headers.get('idempotent-replayed')).toBeNull();
     expect(await countTitled('expiring')).toBe(2);
+  });
+
+  it('the trash purge deletes kept responses once they expired, and only those', async () => {
+    const body = { query: CREATE, variables: { title: 'purged-key' } };
+    await post(body, { key: 'key-purged' });
+    // A purge now keeps the response (it expires in 24 hours): the retry is a replay.
+    await purgeTrash(t.database.db.sql, 30, new Date());
+    expect(await keyRows(user.userId, 'key-purged')).toHaveLength(1);
+    expect((await post(body, { key: 'key-purged' })).headers.get('idempotent-replayed')).toBe('true');
+    // A purge 25 hours later deletes it: the retry runs again.
+    await purgeTrash(t.database.db.sql, 30, new Date(Date.now() + 25 * 3_600_000));
+    expect(await keyRows(user.userId, 'key-purged')).toEqual([]);
+    expect((await post(body, { key: 'key-purged' })).headers.get('idempotent-replayed')).toBeNull();
+    expect(await countTitled('purged-key')).toBe(2);
   });
 
   it('replays across two app instances on one database', async () => {

@@ -300,7 +300,7 @@ async function untilRemindersLive(instance: Instance, account: Account, subscrib
 async function schedulerRound(instance: Instance, batchSize: number, now: Date): Promise<number> {
   let fired = 0;
   for (;;) {
-    const count = await fireDueReminders(instance.app.services.prisma, instance.app.services.bus, batchSize, now);
+    const count = await fireDueReminders(instance.app.services.sql, instance.app.services.bus, batchSize, now);
     fired += count;
     if (count < batchSize) return fired;
   }

@@ -877,7 +877,7 @@ describe.each(TRANSPORTS)('changes over %s: writes that change nothing', (transp
 
 // ---- Reminders ----
 
-const fire = () => fireDueReminders(t.app.services.prisma, t.app.services.bus, 100);
+const fire = () => fireDueReminders(t.app.services.sql, t.app.services.bus, 100);
 const past = (secondsAgo = 60) => new Date(Date.now() - secondsAgo * 1000).toISOString();
 
 interface Reminder {

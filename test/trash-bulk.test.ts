@@ -1064,7 +1064,7 @@ describe('purgeTrash', () => {
     const liveBefore = await Promise.all([live, liveChild].map((task) => alice.task(task.id)));
     const bobLiveBefore = await bobP.task(bobLive.id);
 
-    await purgeTrash(t.database.db.prisma, 30, now);
+    await purgeTrash(t.database.db.sql, 30, now);
 
     expect(idsOf(await alice.trashed())).toEqual([recent.id]);
     for (const task of [old, oldChild, oldOfLive]) expect(await alice.restoreTask(task.id)).toEqual(NOT_FOUND);
@@ -1100,7 +1100,7 @@ describe('purgeTrash', () => {
     await trashedAt(kept.id, new Date(now.getTime() - 2 * DAY));
     const liveCount = (await alice.tasks()).totalCount;
 
-    const results = await Promise.allSettled([purgeTrash(t.database.db.prisma, 30, now), purgeTrash(t.database.db.prisma, 30, now)]);
+    const results = await Promise.allSettled([purgeTrash(t.database.db.sql, 30, now), purgeTrash(t.database.db.sql, 30, now)]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
 
     expect(idsOf(await alice.trashed())).toEqual([kept.id]);
@@ -1108,7 +1108,7 @@ describe('purgeTrash', () => {
     expect((await alice.tasks()).totalCount).toBe(liveCount);
     for (const task of tasks) expect(await alice.restoreTask(task.id)).toEqual(NOT_FOUND);
     // Nothing left to purge.
-    await purgeTrash(t.database.db.prisma, 30, now);
+    await purgeTrash(t.database.db.sql, 30, now);
     expect(idsOf(await alice.trashed())).toEqual([kept.id]);
   });
 });

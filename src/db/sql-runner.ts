@@ -11,7 +11,7 @@ export interface SqlRunner {
    */
   query<Row>(sql: string, params?: unknown[], options?: { name?: string }): Promise<Row[]>;
   /** Runs fn in one transaction on one connection: all of it commits, or none of it. */
-  transaction(fn: (tx: SqlRunner) => Promise<void>): Promise<void>;
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
   /** Runs fn while holding a session-level lock, so two processes never migrate at once. */
   withLock<T>(fn: (runner: SqlRunner) => Promise<T>): Promise<T>;
 }
@@ -30,13 +30,14 @@ function pgRunner(client: PgQueryable, pool: pg.Pool, prepare: boolean): SqlRunn
       const name = prepare ? options?.name : undefined;
       return (await client.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows as Row[];
     },
-    async transaction(fn) {
+    async transaction<T>(fn: (tx: SqlRunner) => Promise<T>) {
       const conn = 'release' in client ? client : await pool.connect();
       try {
         await conn.query('BEGIN');
         try {
-          await fn(pgRunner(conn, pool, prepare));
+          const result = await fn(pgRunner(conn, pool, prepare));
           await conn.query('COMMIT');
+          return result;
         } catch (error) {
           await conn.query('ROLLBACK');
           throw error;
@@ -76,8 +77,8 @@ function pgliteQueryRunner(db: PGliteQueryable, root: PGlite): SqlRunner {
     async query<Row>(sql: string, params: unknown[] = []) {
       return (await db.query<Row>(sql, params)).rows;
     },
-    async transaction(fn) {
-      await root.transaction(async (tx) => fn(pgliteQueryRunner(tx, root)));
+    async transaction<T>(fn: (tx: SqlRunner) => Promise<T>) {
+      return root.transaction(async (tx) => fn(pgliteQueryRunner(tx, root)));
     },
     // PGlite is single-connection and the data directory is locked to one process (see database.ts).
     async withLock(fn) {

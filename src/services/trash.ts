@@ -2,7 +2,8 @@
 // task and its live descendants as one batch (trashed_by = the deleted task, or the deleted list);
 // restoring a task brings back its descendants of the same batch and its trashed ancestors.
 import type { SignedInContext } from '../context.ts';
-import type { PrismaClient, Task } from '../generated/prisma/client.ts';
+import type { SqlRunner } from '../db/sql-runner.ts';
+import type { Task } from '../generated/prisma/client.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Bus } from '../live/bus.ts';
 import type { Tx } from './references.ts';
@@ -82,20 +83,26 @@ function trashedAncestors(tx: Tx, userId: string, roots: Task[]) {
  * Deletes for good the trash older than `retentionDays`, one user at a time: each user's transaction takes
  * that user's change value first (the same lock order as every request), and its tombstones tell sync.
  * Safe to run on every instance at once: a second purger of the same user waits, then finds nothing.
+ * Plain SQL, as the timer that runs it should not load Prisma's query compiler into an idle server.
  */
-export async function purgeTrash(prisma: PrismaClient, retentionDays: number, now = new Date(), bus?: Pick<Bus, 'publishChanges'>): Promise<number> {
+export async function purgeTrash(sql: SqlRunner, retentionDays: number, now = new Date(), bus?: Pick<Bus, 'publishChanges'>): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
-  const users = await prisma.$queryRaw<{ user_id: string }[]>`
-    SELECT DISTINCT "user_id"::text AS user_id FROM "tasks" WHERE "deleted_at" < ${cutoff} LIMIT 1000`;
+  const users = await sql.query<{ user_id: string }>(
+    'SELECT DISTINCT "user_id"::text AS user_id FROM "tasks" WHERE "deleted_at" < $1 LIMIT 1000',
+    [cutoff],
+  );
   let purged = 0;
   for (const { user_id: userId } of users) {
-    purged += await prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT "taskapi_change_seq"(${userId}::uuid)`;
-      const { count } = await tx.task.deleteMany({ where: { userId, deletedAt: { lt: cutoff } } });
-      return count;
+    purged += await sql.transaction(async (tx) => {
+      await tx.query('SELECT "taskapi_change_seq"($1::uuid)', [userId]);
+      const deleted = await tx.query<{ id: string }>(
+        'DELETE FROM "tasks" WHERE "user_id" = $1::uuid AND "deleted_at" < $2 RETURNING "id"',
+        [userId, cutoff],
+      );
+      return deleted.length;
     });
     bus?.publishChanges(userId);
   }
-  await prisma.idempotencyKey.deleteMany({ where: { expiresAt: { lt: now } } });
+  await sql.query('DELETE FROM "idempotency_keys" WHERE "expires_at" < $1', [now]);
   return purged;
 }
