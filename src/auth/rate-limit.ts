@@ -3,7 +3,7 @@
 // points back. Windows are fixed and bounded: a lockout ends when its window ends, so an attacker can
 // delay the real user but never lock them out for good. In memory by default, Redis when REDIS_URL is
 // set so that every instance behind a load balancer shares the counts.
-import { Redis } from 'ioredis';
+import { connectRedis } from '../redis.ts';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -29,7 +29,7 @@ export interface AuthRateLimiter {
 
 export function createAuthRateLimiter(settings: RateLimitSettings, redisUrl?: string, metrics?: Pick<Metrics, 'rateLimited'>): AuthRateLimiter {
   // Commands wait for the connection (not lost at start-up) but give up quickly when Redis is down.
-  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
+  const redis = redisUrl ? connectRedis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
   // While Redis is away the insurance limiter below answers; ioredis reconnects by itself.
   redis?.on('error', () => {});
   const make = (keyPrefix: string, points: number): RateLimiterAbstract =>

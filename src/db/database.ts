@@ -5,8 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, w
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
+import type pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { migrate } from './migrator.ts';
 import { pgliteRunner, postgresRunner, type SqlRunner } from './sql-runner.ts';
@@ -52,7 +51,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return 'url' in options ? openPostgres(options) : openPglite(options.dataDir, options.onQuery, options.prepareHere);
 }
 
-function openPostgres(options: PostgresOptions): Database {
+async function openPostgres(options: PostgresOptions): Promise<Database> {
+  // Loaded only for PostgreSQL, as PGlite is only for the embedded database.
+  const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,

@@ -4,7 +4,7 @@
 // RATE_LIMITED, and nothing executes. Every executed operation reports `extensions.cost`.
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../redis.ts';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Context } from '../context.ts';
@@ -51,7 +51,7 @@ export interface CostBudget {
 export function createCostBudget(settings: BudgetSettings, logger: Pick<Logger, 'warn' | 'info'>): CostBudget {
   // Its own connection: a budget check must fail fast (commandTimeout) where the login throttle may wait.
   const redis = settings.redisUrl
-    ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: REDIS_TIMEOUT_MS })
+    ? connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: REDIS_TIMEOUT_MS })
     : undefined;
   // Once the first connection attempt has succeeded or failed, a connection that is not ready means
   // Redis is away: answer at once, unmetered, rather than wait for each command's timeout.

@@ -8,7 +8,7 @@
 // log only once it cannot miss a later notification, and handles Redis errors instead of leaving
 // rejected promises (which would end the process): while Redis is away, notifications are lost, and
 // streams catch up from the change log in PostgreSQL with the next one that arrives.
-import { Redis } from 'ioredis';
+import { connectRedis } from '../redis.ts';
 
 export interface Reminder {
   taskId: string;
@@ -101,8 +101,8 @@ function localTransport(): Transport {
 
 function redisTransport(url: string): Transport {
   const options = { maxRetriesPerRequest: 1, connectTimeout: 2_000 };
-  const publisher = new Redis(url, options);
-  const subscriber = new Redis(url, options);
+  const publisher = connectRedis(url, options);
+  const subscriber = connectRedis(url, options);
   // ioredis reconnects (and re-subscribes) by itself; a failed command is handled where it is sent.
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
