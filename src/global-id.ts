@@ -13,7 +13,7 @@ const UNDECODABLE = '#undecodable';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The Node types of the schema. An id naming any other type was never issued by the API: it is malformed,
 // not "not found" (the relay plugin would otherwise fail with an uncoded "Widget has not been implemented").
-const NODE_TYPES = new Set(['Task', 'TaskList', 'Label', 'User']);
+export const NODE_TYPES = new Set(['Task', 'TaskList', 'Label', 'User']);
 
 export interface DecodedId {
   typename: string;

@@ -1,5 +1,6 @@
 // The schema: each module registers its types on the builder when imported.
 import { builder } from '../builder.ts';
+import { resolveNodeIdsInPlace } from './node-ids.ts';
 import './errors.ts';
 import './user.ts';
 import './task/node.ts';
@@ -11,4 +12,4 @@ import './label.ts';
 import './sync.ts';
 import './subscriptions.ts';
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = resolveNodeIdsInPlace(builder.toSchema({ sortSchema: true }));
