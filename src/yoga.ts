@@ -97,7 +97,7 @@ export function createApp(
       // Expected errors (GraphQLErrors we raise: BAD_USER_INPUT, UNAUTHENTICATED, …) pass through;
       // anything else is an internal failure: a generic message, no stack, SQL or Prisma text.
       maskError: (error, message) => {
-        if (isExpected(error)) return error as Error;
+        if (isExpected(error)) return withRequestErrorCode(error as GraphQLError);
         logger.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error }, 'unexpected error');
         return new GraphQLError(message, {
           extensions: { code: 'INTERNAL_SERVER_ERROR' },
@@ -160,6 +160,18 @@ function isExpected(error: unknown): boolean {
   if (!(error instanceof GraphQLError)) return false;
   const original = error.originalError;
   return !original || (original instanceof GraphQLError && isExpected(original));
+}
+
+/**
+ * The executor refuses a request whose variables are missing or do not coerce with HTTP 400 and no code:
+ * like every client error, it gets one, BAD_USER_INPUT.
+ */
+function withRequestErrorCode(error: GraphQLError): GraphQLError {
+  const extensions = error.extensions as { code?: unknown; http?: { status?: number } };
+  if (extensions.code === undefined && extensions.http?.status === 400) {
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...extensions, code: 'BAD_USER_INPUT' } });
+  }
+  return error;
 }
 
 /** `authorization` of graphql-ws connectionParams ("Bearer <accessToken>"), or null. */

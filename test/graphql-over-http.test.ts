@@ -1,0 +1,65 @@
+// The GraphQL-over-HTTP audit suite (graphql-http's serverAudits, the one the spec's implementers run)
+// against the app over yoga.fetch, and the codes of requests the executor refuses before it starts.
+import { serverAudits } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type SignedUp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+let user: SignedUp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  user = await t.signup();
+});
+afterAll(() => t?.close());
+
+describe('GraphQL over HTTP', () => {
+  it('passes every audit of graphql-http, the optional ones included', async () => {
+    const audits = serverAudits({
+      url: 'http://test.local/graphql',
+      fetchFn: (input: RequestInfo | URL, init?: RequestInit) => Promise.resolve(t.app.yoga.fetch(input as URL, init ?? {})),
+    });
+    expect(audits.length).toBeGreaterThan(50);
+    const notOk: string[] = [];
+    for (const audit of audits) {
+      const result = await audit.fn();
+      if (result.status !== 'ok') notOk.push(`${result.status}: ${audit.name}: ${result.reason}`);
+    }
+    expect(notOk).toEqual([]);
+  });
+
+  const post = (body: unknown, accept = 'application/json') =>
+    t.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${user.accessToken}` },
+      body: JSON.stringify(body),
+    });
+
+  it.each([
+    ['a variable that does not coerce', { query: 'query ($n: Int) { tasks(first: $n) { totalCount } }', variables: { n: 'abc' } }, /Variable "\$n" got invalid value "abc"/],
+    ['a missing required variable', { query: 'query ($n: Int!) { tasks(first: $n) { totalCount } }', variables: {} }, /Variable "\$n" of required type "Int!" was not provided/],
+    ['an input object with an unknown field', { query: 'mutation ($i: CreateTaskInput!) { createTask(input: $i) { __typename } }', variables: { i: { titl: 'x' } } }, /Variable "\$i" got invalid value/],
+  ])('answers %s with 400, BAD_USER_INPUT and a message that says what is wrong, and runs nothing', async (_name, body, message) => {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const res = await post(body, accept);
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as { data?: unknown; errors: { message: string; extensions: Record<string, unknown> }[] };
+      expect(json.data).toBeUndefined();
+      expect(json.errors.length).toBeGreaterThan(0);
+      expect(json.errors[0]!.message).toMatch(message);
+      for (const error of json.errors) expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    }
+    const tasks = await t.gql('{ tasks { totalCount } }', {}, { token: user.accessToken });
+    expect(tasks.data.tasks.totalCount).toBe(0);
+  });
+
+  it('keeps the codes of parse, validation and operation resolution failures', async () => {
+    const parse = await post({ query: '{ me { id ' });
+    expect((await parse.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    const validation = await post({ query: '{ me { nope } }' });
+    expect((await validation.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const unknownOperation = await post({ query: 'query A { me { id } } query B { me { id } }', operationName: 'C' });
+    expect(unknownOperation.status).toBe(400);
+    expect((await unknownOperation.json()).errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+  });
+});
