@@ -5,8 +5,6 @@ import type { Redis, RedisOptions } from 'ioredis';
 
 const require = createRequire(import.meta.url);
 
-export type { Redis };
-
 export function connectRedis(url: string, options: RedisOptions): Redis {
   const { Redis: Client } = require('ioredis') as typeof import('ioredis');
   return new Client(url, options);
