@@ -71,9 +71,11 @@ export function createSessionCache(bus: Bus, ttlSeconds: number, log: (message: 
     async isLive(key, check) {
       if (ttlSeconds <= 0) return (await check()) !== null;
       if (remembered(key)) {
-        // A revocation already in this instance's socket when the request arrived is applied first: let
-        // the event loop finish the I/O it has in hand (the bus flushes a revocation to every socket before
-        // the revoking request answers), then look again.
+        // Alone, this instance evicts before a revocation answers. With others, a revocation already in
+        // this instance's socket when the request arrived is applied first: let the event loop finish the
+        // I/O it has in hand (the bus flushes a revocation to every socket before the revoking request
+        // answers), then look again.
+        if (!bus.shared) return true;
         await new Promise(setImmediate);
         if (remembered(key)) return true;
       }

@@ -37,6 +37,8 @@ export interface Bus {
    * miss some (Redis away, or not yet re-subscribed after a reconnect).
    */
   listeningSince(): number | null;
+  /** Whether other instances share this bus (Redis): their revocations arrive over a socket. */
+  readonly shared: boolean;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export function createBus(redisUrl: string | undefined, prefix: string): Bus {
         }
       }),
     listeningSince: () => transport.listeningSince(),
+    shared: Boolean(redisUrl),
     close: () => transport.close(),
   };
 }
