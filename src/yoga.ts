@@ -11,6 +11,7 @@ import { resolveViewer, type AppServices, type Context } from './context.ts';
 import type { Database } from './db/database.ts';
 import { createCostBudget, useCostBudget } from './http/cost-budget.ts';
 import { useIdempotencyKeys } from './http/idempotency.ts';
+import { useCompiledQueries } from './http/jit.ts';
 import { persistedDocuments, type PersistedDocuments } from './http/persisted-operations.ts';
 import { createBus } from './live/bus.ts';
 import { createSessionWatch } from './live/session-watch.ts';
@@ -127,6 +128,7 @@ export function createApp(
       useCostBudget(costBudget, (scope) => metrics.rateLimited.inc({ limit: `cost_${scope}` })),
       ...securityPlugins(config.isProduction),
       useReadinessCheck({ endpoint: '/ready', check: () => answersWithin(db, READY_TIMEOUT_MS) }),
+      ...useCompiledQueries(),
     ],
   });
 

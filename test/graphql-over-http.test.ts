@@ -1,5 +1,6 @@
 // The GraphQL-over-HTTP audit suite (graphql-http's serverAudits, the one the spec's implementers run)
-// against the app over yoga.fetch, and the codes of requests the executor refuses before it starts.
+// against the app over yoga.fetch, the codes of requests the executor refuses before it starts, and queries
+// on the compiled executor (graphql-jit) answering as graphql-js does.
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type SignedUp, type TestApp } from './helpers/app.ts';
@@ -51,6 +52,38 @@ describe('GraphQL over HTTP', () => {
     }
     const tasks = await t.gql('{ tasks { totalCount } }', {}, { token: user.accessToken });
     expect(tasks.data.tasks.totalCount).toBe(0);
+  });
+
+  it('answers queries on the compiled executor as graphql-js does: aliases, fragments, directives, variables, error locations and paths', async () => {
+    const query = `query Page($first: Int!, $withCount: Boolean!, $skipMe: Boolean = true) {
+  me @skip(if: $skipMe) { id }
+  newest: tasks(first: $first) { ...Page }
+  count: tasks(first: 1) @include(if: $withCount) { total: totalCount }
+}
+fragment Page on TaskConnection { edges { node { __typename title } } pageInfo { hasNextPage } }`;
+    const mine = await t.gql('mutation { a: createTask(input: { title: "one" }) { __typename } b: createTask(input: { title: "two" }) { __typename } }', {}, { token: user.accessToken });
+    expect(mine.errors).toBeUndefined();
+    const res = await t.gql(query, { first: 1, withCount: true }, { token: user.accessToken });
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({
+      newest: { edges: [{ node: { __typename: 'Task', title: 'two' } }], pageInfo: { hasNextPage: true } },
+      count: { total: 2 },
+    });
+
+    // Anonymous: the tasks fields fail where they stand, with graphql-js' locations and the aliases in paths.
+    const anonymous = await t.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables: { first: 1, withCount: false, skipMe: false } }),
+    });
+    const body = (await anonymous.json()) as { data: unknown; errors: unknown[] };
+    expect(body.data).toBeNull();
+    expect(body.errors).toEqual([{
+      message: expect.any(String),
+      locations: [{ line: 3, column: 3 }],
+      path: ['newest'],
+      extensions: { code: 'UNAUTHENTICATED' },
+    }]);
   });
 
   it('keeps the codes of parse, validation and operation resolution failures', async () => {
