@@ -675,6 +675,33 @@ describe('changes: a stream lives only as long as its session and token', () => 
     expect((await subscribeSse(CHANGES, {}, second.token)).status).toBe(401);
   });
 
+  it('keeps a stream that starts while a session check runs: that check did not read its session', async () => {
+    const first = await newUser();
+    const second = await login(first);
+    const ofFirst = await liveStreams(first, first.api); // a watched stream: the checks run every second
+    const after = await currentToken(second.api); // the second session is now remembered: connecting reads nothing
+
+    // Hold the next check in flight: the sessions table locked (on PGlite, the one connection taken).
+    let started!: () => void;
+    const locked = new Promise<void>((resolve) => (started = resolve));
+    const held = t.database.db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE');
+      started();
+      await sleep(2_500);
+    }, { timeout: 10_000 });
+    await locked;
+    await sleep(1_200); // a check has started and waits
+    const late = subscribeOn(connectWs(`Bearer ${second.token}`), CHANGES, { after });
+    await held;
+
+    // Two more checks run, which read the late stream's session too; it lives on and delivers.
+    await sleep(2_500);
+    expect(late.ended, `closed with ${late.closeCode}`).toBe(false);
+    await first.api.createTask({ title: 'after the check' });
+    await waitChanges(late, 1);
+    expect(ofFirst.ws.ended || ofFirst.sse.ended).toBe(false);
+  });
+
   it('ends every stream of the user when the password changes', async () => {
     const first = await newUser();
     const second = await login(first);

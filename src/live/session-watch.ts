@@ -30,13 +30,16 @@ export function createSessionWatch(prisma: PrismaClient, intervalMs: number): Se
     if (checking || watchers.size === 0) return;
     checking = true;
     try {
-      const ids = [...new Set([...watchers].map((w) => w.viewer.sessionId))];
+      // Only the streams watched when the query started are judged by it: one that starts while the
+      // query runs has a session the query did not read, and waits for the next round.
+      const checked = [...watchers];
+      const ids = [...new Set(checked.map((w) => w.viewer.sessionId))];
       const live = await prisma.session.findMany({
         where: { id: { in: ids }, revokedAt: null, expiresAt: { gt: new Date() } },
         select: { id: true, user: { select: { tokenVersion: true } } },
       });
       const versions = new Map(live.map((session) => [session.id, session.user.tokenVersion]));
-      for (const watcher of [...watchers]) {
+      for (const watcher of checked) {
         if (versions.get(watcher.viewer.sessionId) !== watcher.viewer.tokenVersion) end(watcher);
       }
     } catch {
