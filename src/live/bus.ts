@@ -8,6 +8,7 @@
 // log only once it cannot miss a later notification, and handles Redis errors instead of leaving
 // rejected promises (which would end the process): while Redis is away, notifications are lost, and
 // streams catch up from the change log in PostgreSQL with the next one that arrives.
+import { setMaxListeners } from 'node:events';
 import { connectRedis } from '../redis.ts';
 
 export interface Reminder {
@@ -87,6 +88,9 @@ interface Transport {
 
 function localTransport(): Transport {
   const target = new EventTarget();
+  // One listener per open stream of a user on that user's channel: many devices are not a leak, so Node's
+  // warning past 10 listeners (MaxListenersExceededWarning on stderr) is off. Streams are bounded per socket.
+  setMaxListeners(0, target);
   return {
     publish: async (channel, message) => {
       target.dispatchEvent(new CustomEvent(channel, { detail: message }));
