@@ -1,22 +1,63 @@
 // Queries run on graphql-jit's compiled executor; mutations, subscriptions and bad variables on graphql-js'.
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { GraphQLError, getOperationAST, getVariableValues, type ExecutionArgs, type Source } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type Source } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { OnExecuteDoneEventPayload } from '@envelop/core';
 
 /**
- * graphql-jit compiles each query document once (cached per parsed document, which yoga's parser cache
- * shares between requests) into a function that runs it without graphql-js' per-field work: about 15 %
- * less server CPU on a page of tasks (bench/README.md).
+ * graphql-jit compiles a query document into a function that runs it without graphql-js' per-field work:
+ * about 15 % less server CPU on a page of tasks (bench/README.md). Compiling costs about 4 ms and 110 KB of
+ * heap per document, so only documents that come back are compiled (the third run of the same parsed
+ * document; yoga's parser cache shares it between requests), and at most MAX_COMPILED at a time: one-off
+ * queries (GraphiQL, or a client sending a new document each time) stay on graphql-js.
  *
  * It is kept to what it does exactly as graphql-js does:
  * - queries only: mutations keep graphql-js' serial execution and subscriptions its event streams;
+ * - documents with one operation only: the plugin caches one compiled operation per document;
  * - variables that do not coerce go to graphql-js, whose errors carry the 400 status and the
  *   BAD_USER_INPUT code of the contract (graphql-jit reports them as plain errors);
  * - field errors get their `locations` back (see withSourceLocations).
  */
 export function useCompiledQueries() {
   return [useGraphQlJit({}, { enableIf: compilable }), useSourceLocations] as const;
+}
+
+const COMPILE_ON_RUN = 3;
+const MAX_COMPILED = 200;
+const NEVER = -2;
+const COMPILED = -1;
+/** Per parsed document: NEVER, COMPILED, or how many times it ran on graphql-js. */
+const documents = new WeakMap<DocumentNode, number>();
+let compiled = 0;
+const forgotten = new FinalizationRegistry<undefined>(() => compiled--);
+
+function compilable(args: ExecutionArgs): boolean {
+  const { document } = args;
+  let state = documents.get(document) ?? (isSingleQuery(document) ? 0 : NEVER);
+  if (state === NEVER) {
+    documents.set(document, NEVER);
+    return false;
+  }
+  // An operationName the document does not have: graphql-js answers it.
+  const operation = getOperationAST(document, args.operationName);
+  if (!operation) return false;
+  if (state !== COMPILED) {
+    state += 1;
+    if (state < COMPILE_ON_RUN || compiled >= MAX_COMPILED) {
+      documents.set(document, state);
+      return false;
+    }
+    documents.set(document, COMPILED);
+    compiled++;
+    forgotten.register(document, undefined);
+  }
+  if (!operation.variableDefinitions?.length) return true;
+  return !getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {}, { maxErrors: 1 }).errors;
+}
+
+function isSingleQuery(document: DocumentNode): boolean {
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  return operations.length === 1 && operations[0]!.operation === 'query';
 }
 
 // One hooks object for every request: nothing is allocated unless a result has errors to fix.
@@ -28,13 +69,6 @@ const sourceLocationHooks = {
   },
 };
 const useSourceLocations: Plugin = { onExecute: () => sourceLocationHooks };
-
-function compilable(args: ExecutionArgs): boolean {
-  const operation = getOperationAST(args.document, args.operationName);
-  if (operation?.operation !== 'query') return false;
-  if (!operation.variableDefinitions?.length) return true;
-  return !getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {}, { maxErrors: 1 }).errors;
-}
 
 const lacksNodes = (error: GraphQLError) => !error.nodes && Boolean(error.locations?.length);
 
