@@ -95,11 +95,11 @@ export async function purgeTrash(sql: SqlRunner, retentionDays: number, now = ne
   for (const { user_id: userId } of users) {
     purged += await sql.transaction(async (tx) => {
       await tx.query('SELECT "taskapi_change_seq"($1::uuid)', [userId]);
-      const deleted = await tx.query<{ id: string }>(
-        'DELETE FROM "tasks" WHERE "user_id" = $1::uuid AND "deleted_at" < $2 RETURNING "id"',
+      const [deleted] = await tx.query<{ count: number }>(
+        'WITH d AS (DELETE FROM "tasks" WHERE "user_id" = $1::uuid AND "deleted_at" < $2 RETURNING 1) SELECT count(*)::int AS count FROM d',
         [userId, cutoff],
       );
-      return deleted.length;
+      return deleted!.count;
     });
     bus?.publishChanges(userId);
   }
