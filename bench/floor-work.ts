@@ -78,18 +78,17 @@ export const cursor = (row: TaskRow) =>
 export const node = (row: TaskRow) => ({ id: globalId(row[0]), title: row[1], completed: row[2], createdAt: row[3].toISOString() });
 
 export async function tasksPage(claims: AccessClaims, variables: { after?: string; search?: string }) {
-  const limit = PAGE_SIZE + 1;
   let result;
   if (variables.after) {
     const [tag, value, id] = JSON.parse(Buffer.from(variables.after, 'base64url').toString('utf8')) as [string, string, string];
     if (tag !== 'CREATED_AT:DESC') throw new HttpError(400, 'bad cursor');
     const at = sqlTimestamp(new Date(value));
-    result = await named('after_page', AFTER_PAGE_SQL, [claims.userId, at, at, id, limit]);
+    result = await named('after_page', AFTER_PAGE_SQL, [claims.userId, at, id]);
   } else if (variables.search) {
     const term = variables.search.replace(/[\\%_]/g, '\\$&');
-    result = await named('search_page', SEARCH_PAGE_SQL, [claims.userId, term, term, limit]);
+    result = await named('search_page', SEARCH_PAGE_SQL, [claims.userId, term, term]);
   } else {
-    result = await named('first_page', FIRST_PAGE_SQL, [claims.userId, limit]);
+    result = await named('first_page', FIRST_PAGE_SQL, [claims.userId]);
   }
   const rows = result.rows as TaskRow[];
   const page = rows.slice(0, PAGE_SIZE);

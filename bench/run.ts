@@ -679,16 +679,16 @@ async function explain(pool: pg.Pool, users: Users) {
   const [, at, id] = JSON.parse(Buffer.from(users.tokens[0]!.deepCursor, 'base64url').toString()) as [string, string, string];
   const stamp = sqlTimestamp(new Date(at));
   const cases: [string, string, unknown[]][] = [
-    ['W1 first page', FIRST_PAGE_SQL, [u1, 21]],
+    ['W1 first page', FIRST_PAGE_SQL, [u1]],
     ...(await Promise.all([DEEP_TASK / 4, DEEP_TASK / 2].map(async (depth): Promise<[string, string, unknown[]]> => {
       const row = (await pool.query<{ id: string; created_at: Date }>(
         'SELECT id, created_at FROM tasks WHERE user_id = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1', [u1, depth - 1],
       )).rows[0]!;
       const at = sqlTimestamp(row.created_at);
-      return [`page after task ${depth}`, AFTER_PAGE_SQL, [u1, at, at, row.id, 21]];
+      return [`page after task ${depth}`, AFTER_PAGE_SQL, [u1, at, row.id]];
     }))),
-    [`W2 after task ${DEEP_TASK}`, AFTER_PAGE_SQL, [u1, stamp, stamp, id, 21]],
-    ['W5 search', SEARCH_PAGE_SQL, [u0, SEARCH_TERM, SEARCH_TERM, 21]],
+    [`W2 after task ${DEEP_TASK}`, AFTER_PAGE_SQL, [u1, stamp, id]],
+    ['W5 search', SEARCH_PAGE_SQL, [u0, SEARCH_TERM, SEARCH_TERM]],
   ];
   const out: Record<string, { buffers: number; ms: number; plan: string }> = {};
   for (const [name, sql, values] of cases) out[name] = await explainOnce(pool, sql, values);
@@ -701,7 +701,7 @@ async function explain(pool: pg.Pool, users: Users) {
     const [, at, id] = JSON.parse(Buffer.from(deepCursor, 'base64url').toString()) as [string, string, string];
     const stamp = sqlTimestamp(new Date(at));
     const user = await userId(n);
-    return { first: (await explainOnce(pool, FIRST_PAGE_SQL, [user, 21])).buffers, deep: (await explainOnce(pool, AFTER_PAGE_SQL, [user, stamp, stamp, id, 21])).buffers };
+    return { first: (await explainOnce(pool, FIRST_PAGE_SQL, [user])).buffers, deep: (await explainOnce(pool, AFTER_PAGE_SQL, [user, stamp, id])).buffers };
   }));
   const medianOf = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const usersCompared = {

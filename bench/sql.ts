@@ -3,6 +3,8 @@
 // Prisma; `npm run bench` captures them again before measuring and stops if they no longer match
 // (see checkFloorSql in run.ts), so this file cannot silently drift from the application.
 
+import { PAGE_SIZE } from './operations.ts';
+
 const TASK_COLUMN_NAMES = [
   'id', 'user_id', 'title', 'description', 'completed', 'completed_at', 'due_at', 'priority', 'created_at', 'updated_at',
   'list_id', 'parent_id', 'position', 'recurrence', 'recurrence_start', 'remind_at', 'reminded_at', 'version', 'deleted_at',
@@ -20,17 +22,19 @@ export const SESSION_SQL =
 const TASK_SELECT = 't."id", t."title", t."completed", t."created_at" AS "createdAt"';
 const PAGE_ORDER = 'ORDER BY t."created_at" DESC, t."id" DESC';
 const LIVE_TASKS = 't."user_id" = $1 AND t."deleted_at" IS NULL';
+/** The page size + 1 (the look-ahead row), written into the text as the API does. */
+const PAGE_LIMIT = `LIMIT ${PAGE_SIZE + 1}`;
 
-/** W1: the first page, newest first (the trash left out). Values: user id, page size + 1. */
-export const FIRST_PAGE_SQL = `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS}) ${PAGE_ORDER} LIMIT $2`;
+/** W1: the first page, newest first (the trash left out). Values: user id. */
+export const FIRST_PAGE_SQL = `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS}) ${PAGE_ORDER} ${PAGE_LIMIT}`;
 
-/** W2: the page after a keyset cursor. Values: user id, created_at x2, id, page size + 1. */
+/** W2: the page after a keyset cursor (a row comparison). Values: user id, created_at, id. */
 export const AFTER_PAGE_SQL =
-  `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS}) AND ((t."created_at" <= $2 AND NOT (t."created_at" = $3 AND t."id" >= $4))) ${PAGE_ORDER} LIMIT $5`;
+  `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS}) AND (((t."created_at", t."id") < ($2, $3))) ${PAGE_ORDER} ${PAGE_LIMIT}`;
 
-/** W5: the first page of a search. Values: user id, escaped term x2, page size + 1. */
+/** W5: the first page of a search. Values: user id, escaped term x2. */
 export const SEARCH_PAGE_SQL =
-  `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS} AND ((t."title" ILIKE ('%' || $2 || '%')) OR (t."description" ILIKE ('%' || $3 || '%')))) ${PAGE_ORDER} LIMIT $4`;
+  `SELECT ${TASK_SELECT} FROM "tasks" t WHERE (${LIVE_TASKS} AND ((t."title" ILIKE ('%' || $2 || '%')) OR (t."description" ILIKE ('%' || $3 || '%')))) ${PAGE_ORDER} ${PAGE_LIMIT}`;
 
 /** W3: createTask is one transaction: BEGIN, the user's change value, the last Inbox position, the insert, COMMIT. */
 export const BEGIN_SQL = 'BEGIN';

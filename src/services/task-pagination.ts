@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { badUserInput } from '../errors.ts';
 import type { Prisma, Task } from '../generated/prisma/client.ts';
+import type { TaskWhere } from './task-sql.ts';
 
 /** DELETED_AT is the trash's own order (not a TaskOrderField of the schema). */
 export type OrderField = 'CREATED_AT' | 'UPDATED_AT' | 'DUE_AT' | 'PRIORITY' | 'TITLE' | 'POSITION' | 'DELETED_AT';
@@ -44,7 +45,7 @@ export interface PagePlan {
    * rows are found. One clause except for DUE_AT across the border between dated and undated tasks,
    * where one bounded index range per side keeps the cost of a page independent of its depth.
    */
-  wheres: Prisma.TaskWhereInput[];
+  wheres: TaskWhere[];
   orderBy: Prisma.TaskOrderByWithRelationInput[];
   take: number;
   /** The query runs in reverse order (for `last`); rows must be reversed back. */
@@ -109,24 +110,24 @@ function orderBy(order: TaskOrder, reversed: boolean): Prisma.TaskOrderByWithRel
   return [first, { id: sort }];
 }
 
-const anyOf = (phases: Prisma.TaskWhereInput[]) => (phases.length === 1 ? phases[0]! : { OR: phases });
+const anyOf = (phases: TaskWhere[]): TaskWhere => (phases.length === 1 ? phases[0]! : { OR: phases });
 
 /**
  * Rows strictly after (forward) or before (backward) the key, in the order's sequence: one where clause
  * per stretch of the order that an index scan can start at the cursor, in that order.
  */
-function beyond(order: TaskOrder, key: Key, way: 'forward' | 'backward'): Prisma.TaskWhereInput[] {
+function beyond(order: TaskOrder, key: Key, way: 'forward' | 'backward'): TaskWhere[] {
   const column = COLUMN[order.field];
   const ascending = (order.direction === 'ASC') === (way === 'forward');
   const idBeyond = { id: { [ascending ? 'gt' : 'lt']: key.id } };
-  // `column >= value` starts the index scan at the cursor; NOT(the cursor's ties up to its id) drops the
-  // rows at or before the cursor. Spelled as `column > value OR (column = value AND id > …)` instead,
-  // PostgreSQL multiplies the two range estimates, expects ~no rows near the end of a list and picks a
-  // bitmap scan plus sort that reads every remaining row: the page after task 960 of 1,000 then costs
-  // twice the buffers of the first page. The comparison excludes NULLs, so NOT is exact.
-  const sameColumnBeyond = {
-    [column]: { [ascending ? 'gte' : 'lte']: key.value },
-    NOT: { [column]: key.value, id: { [ascending ? 'lte' : 'gte']: key.id } },
+  // `(column, id) > (value, id)`: a row comparison, which the index scan starts exactly after the cursor
+  // (the cursor's own row is not even read). Spelled as `column > value OR (column = value AND id > …)`
+  // instead, PostgreSQL multiplies the two range estimates, expects ~no rows near the end of a list and
+  // picks a bitmap scan plus sort that reads every remaining row: the page after task 960 of 1,000 then
+  // costs twice the buffers of the first page. A NULL sort value makes the comparison NULL: rows without a
+  // due date never match it, as the DUE_AT phases below need.
+  const sameColumnBeyond: TaskWhere = {
+    keyset: { field: column, op: ascending ? 'gt' : 'lt', value: key.value!, id: key.id },
   };
   if (column !== 'dueAt') return [sameColumnBeyond];
   // DUE_AT: undated tasks come last in both directions. Past a dated cursor: the later dated tasks, then
