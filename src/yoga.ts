@@ -20,7 +20,7 @@ import type { Tracing } from './observability/tracing.ts';
 import type { Logger } from 'pino';
 import { createLogger, useRequestLogging } from './logging.ts';
 import { schema } from './schema/index.ts';
-import { securityPlugins } from './security.ts';
+import { LIMITS, securityPlugins, useBodyLimit } from './security.ts';
 
 /** What the HTTP server (req) or the WebSocket layer (connectionParams, closeConnection) hands each operation. */
 export interface ServerContext {
@@ -87,6 +87,8 @@ export function createApp(
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: config.isProduction ? false : { title: 'Task API', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     batching: false,
+    // Enforced by useBodyLimit (src/security.ts), which does not stream bodies that state their length.
+    maxRequestBodySize: false,
     // Unexpected errors are logged once, with their cause, by maskError below.
     logging: {
       debug: (...args: unknown[]) => logger.debug({ yoga: args.map(String) }),
@@ -120,6 +122,8 @@ export function createApp(
       ...(config.METRICS_TOKEN ? [useMetricsEndpoint(metrics, config.METRICS_TOKEN)] : []),
       // Before the plugins that may answer early (idempotency, budgets), so their answers are counted too.
       ...(exposed ? [useRequestMetrics(metrics, '/graphql')] : []),
+      // Before anything reads the body (yoga's own limit is off: maxRequestBodySize below).
+      useBodyLimit(LIMITS.maxBodyBytes),
       // Before anything else runs: a replayed response must not execute, count or validate again.
       useIdempotencyKeys(services, documents),
       // documentId / APQ hash -> the document, before anything parses it.

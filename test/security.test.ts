@@ -1,4 +1,6 @@
 // Abuse limits, CSRF, production mode and input edge cases, through HTTP (yoga.fetch).
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../src/security.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
@@ -70,6 +72,42 @@ describe('operation limits (checked before execution)', () => {
       body: JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(LIMITS.maxBodyBytes) } }),
     });
     expect(res.status).toBe(413);
+  });
+
+  it('counts a body sent without a length (chunked) as it streams: 413 past the limit, answered below it', async () => {
+    const server = createServer(dev.app.yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    // Sent in 64 KB chunks with Transfer-Encoding: chunked and no Content-Length.
+    const post = (body: string) =>
+      new Promise<{ status: number; json: { data?: unknown; errors?: { extensions?: { code?: string } }[] } }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        for (let i = 0; i < body.length; i += 65_536) req.write(body.slice(i, i + 65_536));
+        req.end();
+      });
+    try {
+      const small = await post(JSON.stringify({ query: '{ __typename }', extensions: { pad: 'x'.repeat(200_000) } }));
+      expect(small.status).toBe(200);
+      expect(small.json).toMatchObject({ data: { __typename: 'Query' } });
+      const large = await post(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(LIMITS.maxBodyBytes) } }));
+      expect(large.status).toBe(413);
+      expect(large.json.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('refuses a Content-Length that is not a number with 400', async () => {
+    const res = await dev.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '12, 12' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.status).toBe(400);
   });
 
   it('does not accept JSON-array batches', async () => {
