@@ -53,7 +53,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(options: PostgresOptions): Promise<Database> {
   // Loaded only for PostgreSQL, as PGlite is only for the embedded database.
-  const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
+  const [{ default: pg }, { PrismaPg }, { pgTypes }] = await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('./timestamps.ts')]);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
@@ -62,6 +62,8 @@ async function openPostgres(options: PostgresOptions): Promise<Database> {
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs ?? 15_000,
     query_timeout: (options.statementTimeoutMs ?? 15_000) + 2_000,
+    // For the API's own SQL (task pages, the session check); Prisma passes its own parsers with each query.
+    types: pgTypes,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
