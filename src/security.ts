@@ -53,8 +53,8 @@ function usePostCSRFPrevention(): Plugin {
 /**
  * The request body limit, for yoga's `maxRequestBodySize: false`. A body with a Content-Length is judged by
  * the header alone: Node's HTTP parser never delivers more bytes than it states. Yoga's own limit pipes
- * every body through a counting TransformStream, which cost about 5 % of the CPU of a small query
- * (bench/README.md, "Hot path"); here only a body without a length (chunked) is counted as it streams.
+ * every body through a counting TransformStream, which cost about a quarter of the server CPU of a small
+ * query (bench/README.md, "Hot path"); here only a body without a length (chunked) is counted as it streams.
  * Runs before any plugin reads the body (idempotency keys).
  */
 export function useBodyLimit(maxBytes: number): Plugin {
