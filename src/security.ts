@@ -6,6 +6,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { getNamedType, GraphQLError, isObjectType, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
+import { errorResponse, httpError } from './http/errors.ts';
 import { DEFAULT_PAGE_SIZE } from './services/task-pagination.ts';
 
 export const LIMITS = {
@@ -63,8 +64,8 @@ export function useBodyLimit(maxBytes: number): Plugin {
     onRequest({ request, endResponse, fetchAPI, setRequest }) {
       const header = request.headers.get('content-length');
       if (header !== null) {
-        if (!/^\d+$/.test(header)) endResponse(errorResponse(fetchAPI, 400, 'BAD_REQUEST', 'Content-Length header is invalid.'));
-        else if (Number(header) > maxBytes) endResponse(errorResponse(fetchAPI, 413, 'PAYLOAD_TOO_LARGE', tooLargeMessage));
+        if (!/^\d+$/.test(header)) endResponse(errorResponse(400, 'BAD_REQUEST', 'Content-Length header is invalid.'));
+        else if (Number(header) > maxBytes) endResponse(errorResponse(413, 'PAYLOAD_TOO_LARGE', tooLargeMessage));
         return;
       }
       if (!request.body) return;
@@ -83,18 +84,6 @@ export function useBodyLimit(maxBytes: number): Plugin {
       );
     },
   };
-}
-
-function errorResponse(fetchAPI: { Response: typeof Response }, status: number, code: string, message: string): Response {
-  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-    status,
-    headers: { 'content-type': 'application/json' },
-  });
-}
-
-/** An error yoga answers with its own HTTP status (a request parser throws it). */
-function httpError(status: number, code: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { http: { status }, code } });
 }
 
 // Everything selected under a connection is paid for once per item it can return, so nested or

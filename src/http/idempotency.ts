@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AppServices } from '../context.ts';
+import { errorResponse } from './errors.ts';
 import type { PersistedDocuments } from './persisted-operations.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -155,9 +156,3 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-function errorResponse(status: number, code: string, message: string): Response {
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  });
-}

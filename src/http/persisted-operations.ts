@@ -9,6 +9,7 @@ import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plu
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { httpError } from './errors.ts';
 
 export type PersistedOperationsMode = 'off' | 'allow' | 'only';
 
@@ -161,9 +162,6 @@ function notInList(id: string | null): GraphQLError {
   return httpError(400, 'PERSISTED_QUERY_NOT_IN_LIST', `${named} is not in this server's persisted-documents manifests (PERSISTED_DOCUMENTS).`);
 }
 
-function httpError(status: number, code: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status } } });
-}
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
