@@ -289,6 +289,24 @@ describe('defaults and page boundaries', () => {
   });
 });
 
+describe('many statement shapes', () => {
+  // Each order and page size is its own SQL text; past the first 500 texts the API stops preparing named
+  // statements (src/services/task-sql.ts) and runs them unnamed. Pages must read the same either way.
+  it('answers every order at every page size, past the named-statement cap', async () => {
+    let shapes = 0;
+    for (const size of Array.from({ length: 60 }, (_, i) => i + 1)) {
+      for (const order of ORDERS) {
+        const page = await list(api, { first: size, orderBy: order });
+        expect(nodeIds(page.edges.map((edge) => edge.node)), `${order.field} ${order.direction} first ${size}`).toEqual(
+          ids(sortRows(seeded, order)).slice(0, size),
+        );
+        shapes++;
+      }
+    }
+    expect(shapes).toBeGreaterThan(500);
+  });
+});
+
 describe('argument errors are BAD_USER_INPUT', () => {
   const titleAsc: Order = { field: 'TITLE', direction: 'ASC' };
   const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -152,13 +152,17 @@ function orderSql(orderBy: OrderBy[]): string {
 }
 
 // Statements are prepared once per connection under a name derived from their text (PostgreSQL), so the
-// server does not parse and plan them again on every request.
+// server does not parse and plan them again on every request. A prepared statement lives as long as its
+// connection and holds its plan in that backend's memory, and filters, orders, cursors and page sizes
+// combine into many texts: only the first MAX_NAMED texts get a name, later ones run unnamed (parsed and
+// planned each time, as Prisma's are), so no client can grow every backend's memory without bound.
+const MAX_NAMED = 500;
 const names = new Map<string, string>();
-function nameOf(text: string): string {
+function nameOf(text: string): string | undefined {
   let name = names.get(text);
-  if (!name) {
+  if (!name && names.size < MAX_NAMED) {
     name = `task_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-    if (names.size < 10_000) names.set(text, name);
+    names.set(text, name);
   }
   return name;
 }
