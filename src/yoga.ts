@@ -122,7 +122,7 @@ export function createApp(
       ...(config.METRICS_TOKEN ? [useMetricsEndpoint(metrics, config.METRICS_TOKEN)] : []),
       // Before the plugins that may answer early (idempotency, budgets), so their answers are counted too.
       ...(exposed ? [useRequestMetrics(metrics, '/graphql')] : []),
-      // Before anything reads the body (yoga's own limit is off: maxRequestBodySize below).
+      // Before anything reads the body (yoga's own limit is off: maxRequestBodySize above).
       useBodyLimit(LIMITS.maxBodyBytes),
       // Before anything else runs: a replayed response must not execute, count or validate again.
       useIdempotencyKeys(services, documents),
