@@ -12,6 +12,7 @@ import { createTestDatabase, testDbKind, type TestDatabase } from './helpers/dat
 class CuttableProxy {
   private server?: Server;
   private sockets = new Set<Socket>();
+  private pipes = new Map<Socket, Socket>();
   port = 0;
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -28,9 +29,21 @@ class CuttableProxy {
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);
       client.pipe(upstream).pipe(client);
+      this.pipes.set(client, upstream);
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as { port: number }).port;
+  }
+
+  /** The open connections stay open but carry nothing more, as with a frozen server or a silent network. */
+  freeze(): void {
+    for (const [client, upstream] of this.pipes) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+    this.pipes.clear();
   }
 
   async cut(): Promise<void> {
@@ -101,5 +114,30 @@ describe('database faults', () => {
     }
     expect(ready).toBe(200);
     expect((await gql('{ tasks { totalCount } }', token)).body.data.tasks.totalCount).toBe(0);
+  });
+
+  if (testDbKind === 'postgres') it('fails a query the database never answers after the statement timeout and 2 s, then goes on', async () => {
+    const fresh: TestDatabase = await createTestDatabase();
+    cleanups.push(() => fresh.drop());
+    const target = new URL(fresh.url!);
+    const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    await proxy.open();
+    cleanups.push(() => proxy.cut());
+    const viaProxy = new URL(fresh.url!);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const db = await openDatabase({ url: viaProxy.toString(), poolSize: 1, statementTimeoutMs: 500 });
+    cleanups.push(() => db.close());
+    expect(await db.sql.query<{ n: number }>('SELECT 1 AS n')).toEqual([{ n: 1 }]);
+
+    // The pool's one connection stops carrying anything: PostgreSQL's statement_timeout cannot help.
+    proxy.freeze();
+    const started = performance.now();
+    await expect(db.sql.query('SELECT 1 AS n')).rejects.toThrow(/did not answer within 2500 ms/);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(2_400);
+    expect(waited).toBeLessThan(6_000);
+
+    // The connection that timed out is dropped; the next query gets a new one.
+    expect(await db.sql.query<{ n: number }>('SELECT 2 AS n')).toEqual([{ n: 2 }]);
   });
 });

@@ -53,15 +53,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(options: PostgresOptions): Promise<Database> {
   // Loaded only for PostgreSQL, as PGlite is only for the embedded database.
-  const [{ default: pg }, { PrismaPg }, { pgTypes }] = await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('./timestamps.ts')]);
+  const [{ default: pg }, { PrismaPg }, { pgTypes }, { clientWithDeadline }] = await Promise.all([
+    import('pg'),
+    import('@prisma/adapter-pg'),
+    import('./timestamps.ts'),
+    import('./query-deadline.ts'),
+  ]);
+  const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     // Fail fast when the database is unreachable instead of queueing requests for minutes.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
-    statement_timeout: options.statementTimeoutMs ?? 15_000,
-    query_timeout: (options.statementTimeoutMs ?? 15_000) + 2_000,
+    statement_timeout: statementTimeoutMs,
+    // A database that does not answer at all (statement_timeout is its own rule): pg's query_timeout, without
+    // a timer per query (src/db/query-deadline.ts).
+    Client: clientWithDeadline(pg.Client, statementTimeoutMs + 2_000),
     // For the API's own SQL (task pages, the session check); Prisma passes its own parsers with each query.
     types: pgTypes,
   });
