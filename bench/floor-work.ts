@@ -11,6 +11,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { needsRehash, verifyAgainstDummy, verifyPassword } from '../src/auth/passwords.ts';
 import { createTokenService, hashRefreshToken, newRefreshToken, type AccessClaims } from '../src/auth/tokens.ts';
+import { clientWithDeadline } from '../src/db/query-deadline.ts';
 import { PAGE_SIZE } from './operations.ts';
 import { generateKeyBetween } from 'fractional-indexing';
 import {
@@ -33,14 +34,14 @@ export const config = loadConfig();
 if (!config.DATABASE_URL) throw new Error('the floor needs DATABASE_URL');
 export const tokens = createTokenService(config);
 
-// The same pool settings as src/db/database.ts.
+// The same pool settings as src/db/database.ts, its query deadline included.
 export const pool = new pg.Pool({
   connectionString: config.DATABASE_URL,
   max: config.DATABASE_POOL_SIZE,
   connectionTimeoutMillis: 5_000,
   idleTimeoutMillis: 30_000,
   statement_timeout: 15_000,
-  query_timeout: 17_000,
+  Client: clientWithDeadline(pg.Client, 17_000),
 });
 pool.on('error', () => {});
 
