@@ -34,7 +34,9 @@ export function clientWithDeadline(Client: typeof pg.Client, limitMs: number): t
       if (this.busySince === 0) return;
       const left = this.busySince + limitMs - performance.now();
       if (left > 0) {
-        this.timer = setTimeout(() => this.check(), left).unref();
+        // Fired a little early (the event loop's clock lags performance.now()): look again then, with a
+        // one-off timer, so that the connection's own timer keeps its full length for refresh().
+        setTimeout(() => this.check(), Math.ceil(left)).unref();
         return;
       }
       // pg fails the query in flight and every queued one with this error, and the pool drops the connection.
