@@ -3,7 +3,7 @@
 //
 // pg's own `query_timeout` does this with a new timer per query whose callback holds the query. Node keeps
 // such cleared timers' closures reachable long enough that every query's rows survive young-generation
-// collections and get promoted: about 10 % of a page request's CPU went to that garbage (bench/README.md,
+// collections and get promoted: about 8 % of a page request's CPU went to that garbage (bench/README.md,
 // Hot path item 15). Here each connection has one timer, re-armed with refresh() (no allocation), and
 // the query in flight is only a start time.
 import type pg from 'pg';
