@@ -63,6 +63,21 @@ describe('database faults', () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   });
 
+  /** A new database reached through a CuttableProxy, and the API's pool on it; all cleaned up after the file. */
+  async function behindProxy(options: { poolSize: number; statementTimeoutMs?: number }) {
+    const fresh: TestDatabase = await createTestDatabase();
+    cleanups.push(() => fresh.drop());
+    const target = new URL(fresh.url!);
+    const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    await proxy.open();
+    cleanups.push(() => proxy.cut());
+    const viaProxy = new URL(fresh.url!);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const db = await openDatabase({ url: viaProxy.toString(), ...options });
+    cleanups.push(() => db.close());
+    return { proxy, db };
+  }
+
   it('answers /ready 503 and /health 200 once the database is gone', async () => {
     const t = await startTestApp();
     cleanups.push(() => t.close());
@@ -73,16 +88,7 @@ describe('database faults', () => {
   });
 
   if (testDbKind === 'postgres') it('fails fast while PostgreSQL is cut off and recovers when it returns', async () => {
-    const fresh: TestDatabase = await createTestDatabase();
-    cleanups.push(() => fresh.drop());
-    const target = new URL(fresh.url!);
-    const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    await proxy.open();
-    cleanups.push(() => proxy.cut());
-    const viaProxy = new URL(fresh.url!);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const db = await openDatabase({ url: viaProxy.toString(), poolSize: 4 });
-    cleanups.push(() => db.close());
+    const { proxy, db } = await behindProxy({ poolSize: 4 });
     const app = createApp(appConfig(), db);
     cleanups.push(() => app.close());
     const gql = async (query: string, token?: string) => {
@@ -117,16 +123,7 @@ describe('database faults', () => {
   });
 
   if (testDbKind === 'postgres') it('fails a query the database never answers after the statement timeout and 2 s, then goes on', async () => {
-    const fresh: TestDatabase = await createTestDatabase();
-    cleanups.push(() => fresh.drop());
-    const target = new URL(fresh.url!);
-    const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    await proxy.open();
-    cleanups.push(() => proxy.cut());
-    const viaProxy = new URL(fresh.url!);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const db = await openDatabase({ url: viaProxy.toString(), poolSize: 1, statementTimeoutMs: 500 });
-    cleanups.push(() => db.close());
+    const { proxy, db } = await behindProxy({ poolSize: 1, statementTimeoutMs: 500 });
     expect(await db.sql.query<{ n: number }>('SELECT 1 AS n')).toEqual([{ n: 1 }]);
 
     // The pool's one connection stops carrying anything: PostgreSQL's statement_timeout cannot help.
