@@ -25,6 +25,7 @@ class CuttableProxy {
         upstream.destroy();
         this.sockets.delete(client);
         this.sockets.delete(upstream);
+        this.pipes.delete(client);
       };
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);
