@@ -122,6 +122,7 @@ function useTracing(tracer: Tracer): Plugin {
     },
     onResponse({ request, response }) {
       const span = httpSpans.get(request) ?? trace.getActiveSpan();
+      httpSpans.delete(request); // as in src/logging.ts: the entry would outlive the request until a full GC
       if (!span) return;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
       if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
