@@ -36,6 +36,46 @@ describe('@whatwg-node/promise-helpers as patched', () => {
     await expect(later).resolves.toBe(4);
   });
 
+  it('walks hook lists in order, collecting results, stopping early, and going on after a promise', async () => {
+    for (const format of ['esm', 'cjs'] as const) {
+      const { iterateAsync } = await load(fromEnvelop, format);
+      const calls: [number, number][] = [];
+      const results: number[] = [];
+      expect(iterateAsync([1, 2, 3], (value: number, _end: () => void, index: number) => (calls.push([value, index]), value * 10), results), format).toBeUndefined();
+      expect(calls, format).toEqual([[1, 0], [2, 1], [3, 2]]);
+      expect(results, format).toEqual([10, 20, 30]);
+
+      const stopped: number[] = [];
+      iterateAsync([1, 2, 3], (value: number, endEarly: () => void) => (value === 2 && endEarly(), value), stopped);
+      expect(stopped, format).toEqual([1, 2]);
+
+      // A promise in the middle: the rest runs after it, and the walk returns a promise.
+      const order: string[] = [];
+      const mixed: number[] = [];
+      const walk = iterateAsync([1, 2, 3], (value: number) => {
+        order.push(`call ${value}`);
+        return value === 2 ? Promise.resolve(200) : value;
+      }, mixed);
+      order.push('returned');
+      expect(walk, format).toBeInstanceOf(Promise);
+      await walk;
+      expect(order, format).toEqual(['call 1', 'call 2', 'returned', 'call 3']);
+      expect(mixed, format).toEqual([1, 200, 3]);
+
+      // A hook that stops early after its promise; errors thrown or rejected reach the caller.
+      const early: number[] = [];
+      await iterateAsync([1, 2, 3], (value: number, endEarly: () => void) => (value === 1 ? Promise.resolve().then(() => (endEarly(), 1)) : value), early);
+      expect(early, format).toEqual([1]);
+      expect(() => iterateAsync([1], () => { throw new Error('sync boom'); }), format).toThrow('sync boom');
+      await expect(iterateAsync([1, 2], (value: number) => (value === 1 ? Promise.resolve(0) : Promise.reject(new Error('async boom')))), format).rejects.toThrow('async boom');
+      expect(iterateAsync([], () => 1), format).toBeUndefined();
+      // The patched walk is a loop: 1.3.2 and 2.0.2 recurse per element and overflow the stack here.
+      let visited = 0;
+      expect(() => iterateAsync(Array.from({ length: 100_000 }, (_, i) => i), () => void visited++), format).not.toThrow();
+      expect(visited, format).toBe(100_000);
+    }
+  });
+
   it('routes errors of the input to the error handler, and runs finally on both paths', async () => {
     const { handleMaybePromise } = await load(fromEnvelop, 'esm');
     const boom = new Error('boom');
