@@ -834,19 +834,35 @@ async function checkLoadGenerator(floor: Target, users: Users) {
   return { oneThreadRps: r1(one.rps), twoThreadsRps: r1(two.rps), ratio: r3(ratio), valid };
 }
 
+/** A server's share of CPU profile samples spent in garbage collection: over the measured window, and over its whole run. */
+interface GcShare {
+  /** After the warm-up, like every other figure of the run: the target. */
+  measured: number;
+  /** From the process's start: module loading and the JIT's warm-up included. */
+  wholeRun: number;
+}
+
 /**
  * The share of a server's CPU profile samples spent in garbage collection, under W1 (a separate, profiled
  * run): the API, the yoga reference or the floor, the last two with the API's node flags. The reference shows
  * what yoga's own request pipeline costs in GC under the same heap, the floor what node:http and pg cost.
+ * The server is warmed up first, as for every other workload; the samples of the measured seconds are told
+ * apart by their time stamps (V8's profile clock is the monotonic clock, as is process.hrtime here).
  */
-async function gcShare(users: Users, which: 'api' | 'reference' | 'floor' = 'api'): Promise<number> {
+async function gcShare(users: Users, which: 'api' | 'reference' | 'floor' = 'api'): Promise<GcShare> {
   const dir = mkdtempSync(path.join(tmpdir(), 'taskapi-gc-'));
   const profiling = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
   const server = which === 'api'
     ? await startApi(profiling)
     : await start(which, `bench/${which}.ts`, [...START_PROD_NODE_ARGS, ...opts.serverNodeArgs, ...profiling]);
+  const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+  let from = 0;
+  let to = 0;
   try {
+    if (opts.warmup > 0) await wrk(server, variantsFor('W1', users), opts.connections, opts.warmup, EXPECT.W1);
+    from = monotonicUs();
     await wrk(server, variantsFor('W1', users), opts.connections, Math.max(3, Math.round(opts.duration / 2)), EXPECT.W1);
+    to = monotonicUs();
   } finally {
     await stop(server);
   }
@@ -856,19 +872,28 @@ async function gcShare(users: Users, which: 'api' | 'reference' | 'floor' = 'api
     nodes: { id: number; callFrame: { functionName: string } }[];
     samples: number[];
     timeDeltas: number[];
+    startTime: number;
   };
   rmSync(dir, { recursive: true, force: true });
   const names = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
-  let busy = 0;
-  let gc = 0;
+  const whole = { busy: 0, gc: 0 };
+  const measured = { busy: 0, gc: 0 };
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
     const name = names.get(id);
     if (name === '(idle)') return;
-    const dt = profile.timeDeltas[i] ?? 0;
-    busy += dt;
-    if (name === '(garbage collector)') gc += dt;
+    const isGc = name === '(garbage collector)' ? dt : 0;
+    whole.busy += dt;
+    whole.gc += isGc;
+    if (at >= from && at <= to) {
+      measured.busy += dt;
+      measured.gc += isGc;
+    }
   });
-  return busy ? gc / busy : 0;
+  if (measured.busy === 0) throw new Error(`the ${which} profile has no samples in the measured window`);
+  return { measured: measured.gc / measured.busy, wholeRun: whole.busy ? whole.gc / whole.busy : 0 };
 }
 
 /**
@@ -924,6 +949,7 @@ async function main() {
   let gc: number | null = null;
   let gcReference: number | null = null;
   let gcFloor: number | null = null;
+  const gcRuns: Partial<Record<'api' | 'reference' | 'floor', GcShare>> = {};
   let embedded: Awaited<ReturnType<typeof pgliteMemory>> | null = null;
   let fanout: (FanOutResult & { serverCpuMsPerEvent: number; dbCpuMsPerEvent: number }) | null = null;
   try {
@@ -1056,13 +1082,17 @@ async function main() {
     console.log();
     await stop(api);
     targets.splice(targets.indexOf(api), 1);
+    const pct = (share: GcShare) => `${(share.measured * 100).toFixed(1)} % (whole run ${(share.wholeRun * 100).toFixed(1)} %)`;
     process.stdout.write('\nGC share: W1 on a profiled API ... ');
-    gc = await gcShare(users);
-    process.stdout.write(`${(gc * 100).toFixed(1)} % of CPU samples; the yoga reference with the same flags ... `);
-    gcReference = await gcShare(users, 'reference');
-    process.stdout.write(`${(gcReference * 100).toFixed(1)} %; the floor with the same flags ... `);
-    gcFloor = await gcShare(users, 'floor');
-    process.stdout.write(`${(gcFloor * 100).toFixed(1)} %\nEmbedded database (PGlite): idle, then createTask ... `);
+    gcRuns.api = await gcShare(users);
+    process.stdout.write(`${pct(gcRuns.api)} of CPU samples; the yoga reference with the same flags ... `);
+    gcRuns.reference = await gcShare(users, 'reference');
+    process.stdout.write(`${pct(gcRuns.reference)}; the floor with the same flags ... `);
+    gcRuns.floor = await gcShare(users, 'floor');
+    process.stdout.write(`${pct(gcRuns.floor)}\nEmbedded database (PGlite): idle, then createTask ... `);
+    gc = gcRuns.api.measured;
+    gcReference = gcRuns.reference.measured;
+    gcFloor = gcRuns.floor.measured;
     embedded = await pgliteMemory();
     process.stdout.write(`idle ${embedded.idleRssMb} MB, peak ${embedded.peakRssMb} MB at ${embedded.createTaskRps} createTask/s\n`);
   } catch (error) {
@@ -1110,6 +1140,10 @@ async function main() {
     gcShareOfCpuSamples: gc === null ? null : r3(gc),
     gcShareOfCpuSamplesReference: gcReference === null ? null : r3(gcReference),
     gcShareOfCpuSamplesFloor: gcFloor === null ? null : r3(gcFloor),
+    // The same three from each process's start (module loading and the JIT's warm-up included).
+    gcShareOfCpuSamplesWholeRun: gcRuns.api ? r3(gcRuns.api.wholeRun) : null,
+    gcShareOfCpuSamplesWholeRunReference: gcRuns.reference ? r3(gcRuns.reference.wholeRun) : null,
+    gcShareOfCpuSamplesWholeRunFloor: gcRuns.floor ? r3(gcRuns.floor.wholeRun) : null,
     serverRssPeakMb: rss.api,
     serverRssBeforeLoadMb: rssBeforeLoad,
     referenceRssPeakMb: rss.reference,
