@@ -28,4 +28,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Migrations first (also applied at start-up; this makes a failure visible before the server starts).
-CMD ["sh", "-c", "node dist/db/migrate-cli.js && exec node --max-old-space-size=192 dist/server.js"]
+CMD ["sh", "-c", "node dist/db/migrate-cli.js && exec node --max-old-space-size=192 --no-allocation-site-pretenuring dist/server.js"]

@@ -143,7 +143,7 @@ describe(`server process (${testDbKind})`, () => {
     execFileSync('npm', ['run', '-s', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'pipe' });
     const server = await startServer(
       { ...env, PORT: String(await freePort()), NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-bytes' },
-      ['--max-old-space-size=192', 'dist/server.js'],
+      ['--max-old-space-size=192', '--no-allocation-site-pretenuring', 'dist/server.js'],
     );
     const login = await postGraphQL(server.url, LOGIN, { input: credentials });
     expect(login.body.data.login.__typename).toBe('AuthPayload');
