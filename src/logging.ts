@@ -38,8 +38,8 @@ export function useRequestLogging(logger: Logger): Plugin {
     onResponse({ request, response }) {
       const log = logs.get(request);
       if (!log) return;
-      // Deleted, not left to the WeakMap: a young generation GC keeps the values of a WeakMap's entries alive
-      // until a full GC, even once their keys are garbage (bench/README.md, "Hot path" item 16).
+      // Deleted, not left to the WeakMap: V8's young-generation GC keeps a WeakMap entry's value alive through
+      // one more collection after its key dies (bench/README.md, "Hot path" item 16).
       logs.delete(request);
       response.headers.set('x-request-id', log.id);
       // Built only when it is written: at LOG_LEVEL=warn and above, a request costs no line.
