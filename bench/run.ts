@@ -747,6 +747,8 @@ interface TargetStats {
   ratio?: number;
   /** The req/s of each round, when there were several (rps is their median). */
   rounds?: number[];
+  /** The server CPU ms per request of each round, when there were several. */
+  cpuRounds?: number[];
   failures: number;
 }
 
@@ -1030,7 +1032,10 @@ async function main() {
           rps: r1(t.rps), p50Ms: r2(t.p50Ms), p99Ms: r2(t.p99Ms),
           cpuMsPerRequest: r3(t.cpuMsPerRequest), dbCpuMsPerRequest: r3(t.dbCpuMsPerRequest), failures: t.failures,
           ...(combined.floor && { ratio: r3(t.rps / combined.floor.rps) }),
-          ...(opts.rounds > 1 && { rounds: measured[name]!.map((m) => r1(m.main.rps)) }),
+          ...(opts.rounds > 1 && {
+            rounds: measured[name]!.map((m) => r1(m.main.rps)),
+            cpuRounds: measured[name]!.map((m) => r3(m.main.cpuMsPerRequest)),
+          }),
         };
       };
       const logins = (name: Target['name']) => {
@@ -1119,7 +1124,17 @@ async function main() {
     console.log(`WARNING: the hypervisor took CPU from this VM (steal) during ${stolen.map(([id, r]) => `${id} (${r.stealCores} cores)`).join(', ')}: req/s and latencies are low; CPU per request still holds.`);
   }
 
-  const targetsMet = evaluateTargets(reports, rss.api ?? null, explained, instrument, gc, gcReference, gcFloor, embedded);
+  const steadiness = machineSteadiness(reports);
+  if (steadiness) {
+    console.log(`Machine steadiness: the floor's server CPU per request varied by up to ${pctOf(steadiness.spread)} between rounds ` +
+      `(${steadiness.workload}: ${steadiness.cpuRoundsUs.join(', ')} us).`);
+    if (!steadiness.steady) {
+      console.log(`WARNING: the floor did the same work at different CPU cost in different rounds: the host's cores were shared or slowed ` +
+        `without showing as steal. Absolute CPU per request and req/s are disturbed; the ratios to the floor and the yoga reference hold better.`);
+    }
+  }
+
+  const targetsMet = evaluateTargets(reports, rss.api ?? null, explained, instrument, steadiness, gc, gcReference, gcFloor, embedded);
   if (fanout) {
     targetsMet.push({ name: 'W8 every event delivered', value: `${fanout.eventsDelivered} of ${fanout.eventsExpected}`, limit: 'all', met: fanout.eventsDelivered === fanout.eventsExpected && fanout.createFailures === 0 });
   }
@@ -1136,6 +1151,7 @@ async function main() {
     seed: { users: marker.users, tasksPerUser: marker.tasksPerUser, searchUserTasks: marker.searchUserTasks },
     settings: { serverTuning: { nodeArgs: [...START_PROD_NODE_ARGS, ...opts.serverNodeArgs], env: opts.serverEnv }, connections: opts.connections, wrkThreads: 1, loginClients: opts.loginClients, warmupSeconds: opts.warmup, durationSeconds: opts.duration, rounds: opts.rounds, logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     loadGeneratorCheck: instrument,
+    machineSteadiness: steadiness,
     workloads: reports,
     gcShareOfCpuSamples: gc === null ? null : r3(gc),
     gcShareOfCpuSamplesReference: gcReference === null ? null : r3(gcReference),
@@ -1168,6 +1184,7 @@ function evaluateTargets(
   rssMb: number | null,
   explained: Awaited<ReturnType<typeof explain>> | undefined,
   instrument: Awaited<ReturnType<typeof checkLoadGenerator>> | undefined,
+  steadiness: ReturnType<typeof machineSteadiness>,
   gc: number | null,
   gcReference: number | null,
   gcFloor: number | null,
@@ -1176,6 +1193,14 @@ function evaluateTargets(
   const out: { name: string; value: string; limit: string; met: boolean }[] = [];
   const { W1, W2, W3, W4, W5 } = reports;
   if (instrument) out.push({ name: 'load generator not the bottleneck', value: `floor 1 thread / 2 threads = ${instrument.ratio.toFixed(2)}`, limit: '>= 0.70', met: instrument.valid });
+  if (steadiness) {
+    out.push({
+      name: 'machine steady between rounds',
+      value: `the floor's CPU per request varied by ${pctOf(steadiness.spread)} (${steadiness.workload})`,
+      limit: `<= ${pctOf(STEADY_SPREAD)}`,
+      met: steadiness.steady,
+    });
+  }
   for (const [id, r] of [['W1', W1], ['W2', W2], ['W3', W3]] as const) {
     if (r?.ratio != null) out.push({ name: `${id} ratio to floor`, value: r.ratio.toFixed(2), limit: '>= 0.25', met: r.ratio >= 0.25 });
   }
@@ -1217,6 +1242,27 @@ function evaluateTargets(
   const failed = Object.entries(reports).filter(([, r]) => [r.api, r.reference, r.floor].some((t) => t && t.failures > 0));
   out.push({ name: 'failed requests', value: failed.map(([id]) => id).join(', ') || '0', limit: '0', met: failed.length === 0 });
   return out;
+}
+
+/** How much more CPU per request the floor's costliest round took than its cheapest, above which a run is unsteady. */
+const STEADY_SPREAD = 0.2;
+const pctOf = (fraction: number) => `${Math.round(fraction * 100)} %`;
+
+/**
+ * The floor does the same work in every round, so its CPU per request should not move between rounds. On a
+ * shared host it does (measured on this machine: 170 to 295 us for the floor's W1 in one run, no steal
+ * reported), and then every absolute figure of that run moves with it. Null with one round.
+ */
+function machineSteadiness(reports: Partial<Record<WorkloadId, WorkloadReport>>) {
+  let worst: { workload: string; cpuRoundsUs: number[]; spread: number } | null = null;
+  // The page workloads: their work per request is fixed (W3 grows the table, W4 adds logins at their own pace).
+  for (const id of ['W1', 'W2'] as const) {
+    const rounds = reports[id]?.floor?.cpuRounds;
+    if (!rounds || rounds.length < 2) continue;
+    const spread = Math.max(...rounds) / Math.min(...rounds) - 1;
+    if (!worst || spread > worst.spread) worst = { workload: id, cpuRoundsUs: rounds.map((ms) => Math.round(ms * 1000)), spread: r3(spread) };
+  }
+  return worst && { ...worst, steady: worst.spread <= STEADY_SPREAD };
 }
 
 async function serverVersion(): Promise<string> {
