@@ -29,7 +29,8 @@ const COLUMN = {
   DELETED_AT: 'deletedAt',
 } as const satisfies Record<OrderField, keyof Task>;
 
-type SortValue = Date | string | number | null;
+/** A timestamp is an ISO 8601 string (UTC, milliseconds), as cursors carry it. */
+type SortValue = string | number | null;
 type Key = { value: SortValue; id: string };
 
 export interface PageArgs {
@@ -168,7 +169,8 @@ function decodeCursor(cursor: string, order: TaskOrder, name: string): Key {
     : column === 'dueAt' ? value === null || isIsoDate(value)
     : isIsoDate(value);
   if (!valid) throw badUserInput(`\`${name}\` is not a valid cursor: pass a cursor exactly as this connection returned it.`);
-  return { value: typeof value === 'string' && column !== 'title' && column !== 'position' ? new Date(value) : value, id };
+  // A timestamp stays the checked ISO string: it only becomes a statement parameter, which is that text.
+  return { value, id };
 }
 
 function isIsoDate(value: unknown): value is string {
