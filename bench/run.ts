@@ -948,9 +948,6 @@ async function main() {
   let explained: Awaited<ReturnType<typeof explain>> | undefined;
   let instrument: Awaited<ReturnType<typeof checkLoadGenerator>> | undefined;
   let statements: Partial<Record<WorkloadId, number>> = {};
-  let gc: number | null = null;
-  let gcReference: number | null = null;
-  let gcFloor: number | null = null;
   const gcRuns: Partial<Record<'api' | 'reference' | 'floor', GcShare>> = {};
   let embedded: Awaited<ReturnType<typeof pgliteMemory>> | null = null;
   let fanout: (FanOutResult & { serverCpuMsPerEvent: number; dbCpuMsPerEvent: number }) | null = null;
@@ -1095,9 +1092,6 @@ async function main() {
     process.stdout.write(`${pct(gcRuns.reference)}; the floor with the same flags ... `);
     gcRuns.floor = await gcShare(users, 'floor');
     process.stdout.write(`${pct(gcRuns.floor)}\nEmbedded database (PGlite): idle, then createTask ... `);
-    gc = gcRuns.api.measured;
-    gcReference = gcRuns.reference.measured;
-    gcFloor = gcRuns.floor.measured;
     embedded = await pgliteMemory();
     process.stdout.write(`idle ${embedded.idleRssMb} MB, peak ${embedded.peakRssMb} MB at ${embedded.createTaskRps} createTask/s\n`);
   } catch (error) {
@@ -1134,7 +1128,7 @@ async function main() {
     }
   }
 
-  const targetsMet = evaluateTargets(reports, rss.api ?? null, explained, instrument, steadiness, gc, gcReference, gcFloor, embedded);
+  const targetsMet = evaluateTargets(reports, rss.api ?? null, explained, instrument, steadiness, gcRuns, embedded);
   if (fanout) {
     targetsMet.push({ name: 'W8 every event delivered', value: `${fanout.eventsDelivered} of ${fanout.eventsExpected}`, limit: 'all', met: fanout.eventsDelivered === fanout.eventsExpected && fanout.createFailures === 0 });
   }
@@ -1153,9 +1147,9 @@ async function main() {
     loadGeneratorCheck: instrument,
     machineSteadiness: steadiness,
     workloads: reports,
-    gcShareOfCpuSamples: gc === null ? null : r3(gc),
-    gcShareOfCpuSamplesReference: gcReference === null ? null : r3(gcReference),
-    gcShareOfCpuSamplesFloor: gcFloor === null ? null : r3(gcFloor),
+    gcShareOfCpuSamples: gcRuns.api ? r3(gcRuns.api.measured) : null,
+    gcShareOfCpuSamplesReference: gcRuns.reference ? r3(gcRuns.reference.measured) : null,
+    gcShareOfCpuSamplesFloor: gcRuns.floor ? r3(gcRuns.floor.measured) : null,
     // The same three from each process's start (module loading and the JIT's warm-up included).
     gcShareOfCpuSamplesWholeRun: gcRuns.api ? r3(gcRuns.api.wholeRun) : null,
     gcShareOfCpuSamplesWholeRunReference: gcRuns.reference ? r3(gcRuns.reference.wholeRun) : null,
@@ -1185,9 +1179,7 @@ function evaluateTargets(
   explained: Awaited<ReturnType<typeof explain>> | undefined,
   instrument: Awaited<ReturnType<typeof checkLoadGenerator>> | undefined,
   steadiness: ReturnType<typeof machineSteadiness>,
-  gc: number | null,
-  gcReference: number | null,
-  gcFloor: number | null,
+  gcRuns: Partial<Record<'api' | 'reference' | 'floor', GcShare>>,
   embedded: Awaited<ReturnType<typeof pgliteMemory>> | null,
 ) {
   const out: { name: string; value: string; limit: string; met: boolean }[] = [];
@@ -1230,10 +1222,13 @@ function evaluateTargets(
   const single = W5?.singleClient?.api;
   if (single) out.push({ name: 'W5 p99 from one client', value: `${single.p99Ms.toFixed(1)} ms`, limit: '< 50 ms', met: single.p99Ms < 50 });
   if (rssMb !== null) out.push({ name: 'API peak RSS under load', value: `${rssMb} MB`, limit: '< 250 MB', met: rssMb < 250 });
-  if (gc !== null) {
+  const gc = gcRuns.api?.measured;
+  const gcReference = gcRuns.reference?.measured;
+  const gcFloor = gcRuns.floor?.measured;
+  if (gc !== undefined) {
     const others = [
-      gcReference === null ? null : `yoga reference ${(gcReference * 100).toFixed(1)} %`,
-      gcFloor === null ? null : `floor ${(gcFloor * 100).toFixed(1)} %`,
+      gcReference === undefined ? null : `yoga reference ${(gcReference * 100).toFixed(1)} %`,
+      gcFloor === undefined ? null : `floor ${(gcFloor * 100).toFixed(1)} %`,
     ].filter(Boolean);
     out.push({ name: 'GC share of CPU samples (W1)', value: `${(gc * 100).toFixed(1)} %${others.length ? ` (${others.join(', ')})` : ''}`, limit: '< 5 %', met: gc < 0.05 });
   }
