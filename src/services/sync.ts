@@ -1,7 +1,7 @@
 // Incremental sync: every change of the user's tasks, lists and labels after a position in the user's
 // change order. Triggers stamp each row with the change value of its last change (changed_seq) and of its
-// creation or restore (live_seq), and leave a tombstone for each row deleted for good (see the sync
-// migration). A position is (change value, source, id): the four sources below are read in that order
+// creation or restore (live_seq), keep each trip of a task to the trash (task_trash_spans), and leave a
+// tombstone for each row deleted for good (see the sync and trash_spans migrations). A position is (change value, source, id): the four sources below are read in that order
 // within one change value, each an index range scan, so a page costs four statements at any depth.
 import { z } from 'zod';
 import { badUserInput } from '../errors.ts';
@@ -88,7 +88,13 @@ export async function syncPage(ctx: Pick<SignedInContext, 'prisma'>, userId: str
       prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { changeSeq: true } }),
       prisma.taskList.findMany({ where: { userId, ...seqWhere(0) }, orderBy: order, take }),
       prisma.label.findMany({ where: { userId, ...seqWhere(1) }, orderBy: order, take }),
-      prisma.task.findMany({ where: { userId, ...seqWhere(2), ...(!after && { deletedAt: null }) }, orderBy: order, take }),
+      prisma.task.findMany({
+        where: { userId, ...seqWhere(2), ...(!after && { deletedAt: null }) },
+        // The trips to the trash that may hold the token (refined to positions in rowChange).
+        include: { trashSpans: { where: { userId, trashedSeq: { lte: after?.seq ?? -1n }, restoredSeq: { gte: after?.seq ?? -1n } } } },
+        orderBy: order,
+        take,
+      }),
       // A full sync starts from nothing: what was deleted before it does not concern the client.
       prisma.deletion.findMany({
         where: {
@@ -105,11 +111,10 @@ export async function syncPage(ctx: Pick<SignedInContext, 'prisma'>, userId: str
     { isolationLevel: 'RepeatableRead' },
   );
   const start: Position | null = after ? null : { seq: user.changeSeq, source: SOURCES.length, id: '' };
-  const since = after?.seq ?? -1n;
   const all: Change[] = [
-    ...lists.map((list) => rowChange('TaskList', list, since, 0)),
-    ...labels.map((label) => rowChange('Label', label, since, 1)),
-    ...tasks.map((task) => rowChange('Task', task, since, 2, task.deletedAt !== null)),
+    ...lists.map((list) => rowChange('TaskList', list, after, 0)),
+    ...labels.map((label) => rowChange('Label', label, after, 1)),
+    ...tasks.map(({ trashSpans, ...task }) => rowChange('Task', task, after, 2, task.deletedAt !== null, trashSpans)),
     ...deletions.map((row): Change => ({
       kind: 'DELETED',
       nodeType: row.nodeType as NodeType,
@@ -127,11 +132,22 @@ export async function syncPage(ctx: Pick<SignedInContext, 'prisma'>, userId: str
 
 /**
  * DELETED when trashed; CREATED when the object did not exist at the token or was in the trash then
- * (created after it, or trashed before it and restored after it); else UPDATED.
+ * (created after it, or inside one of its trips to the trash); else UPDATED.
  */
-function rowChange(nodeType: NodeType, row: (Task | TaskList | Label) & { changedSeq: bigint; liveSeq: bigint }, since: bigint, source: number, trashed = false): Change {
-  const { createdSeq = row.liveSeq, trashedSeq = 0n } = row as Partial<Task>;
-  const absentAtToken = createdSeq > since || (row.liveSeq > since && trashedSeq > 0n && trashedSeq <= since);
+function rowChange(
+  nodeType: NodeType,
+  row: (Task | TaskList | Label) & { changedSeq: bigint; liveSeq: bigint },
+  after: Position | null,
+  source: number,
+  trashed = false,
+  trashSpans: readonly { trashedSeq: bigint; restoredSeq: bigint }[] = [],
+): Change {
+  const { createdSeq = row.liveSeq } = row as Partial<Task>;
+  // Each change of this object sat at (its change value, source, id) in the change order. Compared as
+  // positions, not as change values: a page can stop midway through one change value, before or after
+  // this object's share of it (a trashed batch, a task and the list it was added to).
+  const pastToken = (seq: bigint) => !after || comparePositions({ seq, source, id: row.id }, after) > 0;
+  const absentAtToken = pastToken(createdSeq) || trashSpans.some((span) => !pastToken(span.trashedSeq) && pastToken(span.restoredSeq));
   const kind: ChangeKind = trashed ? 'DELETED' : absentAtToken ? 'CREATED' : 'UPDATED';
   return { kind, nodeType, id: row.id, node: trashed ? null : row, position: { seq: row.changedSeq, source, id: row.id } };
 }
