@@ -200,8 +200,9 @@ function authorizationParam(params: Readonly<Record<string, unknown>> | undefine
 
 function clientAddress(request: Request | undefined, req: IncomingMessage | undefined, trustProxy: boolean): string {
   if (trustProxy) {
-    // Behind a load balancer the client is the first address it reports.
-    const forwarded = request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    // Behind a load balancer the client is the address the balancer saw: the last entry, the one it added
+    // (one that appends keeps what the client sent before it, which the client could choose).
+    const forwarded = request?.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return req?.socket.remoteAddress ?? 'unknown';

@@ -189,6 +189,17 @@ describe('per client address', () => {
     expectRateLimited(data.data.a4);
   });
 
+  it('takes the address the load balancer saw: a client that sends its own X-Forwarded-For cannot pick a new one', async () => {
+    // A balancer that appends puts the address it saw last; what the client sent comes before it.
+    const address = newAddress();
+    const spoofed = (i: number) => `198.51.100.${i}, ${address}`;
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await login(addresses, uniqueEmail('spoof'), 'some password', spoofed(i)));
+    expect(kinds(results)).toEqual(['InvalidCredentialsError', 'InvalidCredentialsError', 'InvalidCredentialsError']);
+    expectRateLimited(await login(addresses, uniqueEmail('spoof'), 'some password', spoofed(99)));
+    expectRateLimited(await login(addresses, uniqueEmail('spoof'), 'some password', address));
+  });
+
   it('does not count successes against the address', async () => {
     const address = newAddress();
     for (let i = 0; i < 4; i++) {
