@@ -980,6 +980,35 @@ describe.each(TRANSPORTS)('reminders over %s', (transport) => {
     expect((await expectReminders(stream, 3))[2]).toMatchObject({ remindAt: again, task: { id: due.id, remindAt: again } });
   });
 
+  it('a claim that published but did not commit fires again without a second event; re-armed to the same time, it fires again', async () => {
+    const user = await newUser();
+    const stream = await subscribe(transport, REMINDERS, {}, user.token);
+    await remindersLive(stream, user.api);
+
+    const remindAt = past(30);
+    const due = await user.api.createTask({ title: 'Water the plants', remindAt });
+    // The event goes out, then the claim fails before it commits (the database went away in between).
+    const { bus } = t.app.services;
+    const publishedThenFailed: Pick<typeof bus, 'publishReminder'> = {
+      publishReminder: async (userId, reminder) => {
+        await bus.publishReminder(userId, reminder);
+        throw new Error('the commit was lost');
+      },
+    };
+    await expect(fireDueReminders(t.app.services.sql, publishedThenFailed, 100)).rejects.toThrow('the commit was lost');
+    // The claim rolled back, so the next poll fires the reminder again: the stream has it once.
+    expect(await fire()).toBe(1);
+    expect(await fire()).toBe(0);
+    const [only] = await expectReminders(stream, 1);
+    expect(only).toMatchObject({ remindAt, task: { id: due.id, remindAt } });
+
+    // Moved and moved back to the same time: re-armed, so it fires again.
+    await user.api.updateTask({ id: due.id, remindAt: past(10) });
+    await user.api.updateTask({ id: due.id, remindAt });
+    expect(await fire()).toBe(1);
+    expect((await expectReminders(stream, 2))[1]).toMatchObject({ remindAt, task: { id: due.id, remindAt } });
+  });
+
   it('does not fire for a completed or trashed task', async () => {
     const user = await newUser();
     const stream = await subscribe(transport, REMINDERS, {}, user.token);

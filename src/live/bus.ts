@@ -14,6 +14,11 @@ import { connectRedis } from '../redis.ts';
 export interface Reminder {
   taskId: string;
   remindAt: string;
+  /**
+   * The task's version when it fired (firing does not change it; re-arming does): a firing published again
+   * by a retried claim carries the same one. Absent from older instances' messages.
+   */
+  version?: number;
 }
 
 /** A revocation: every session of a user (logout everywhere, password change) or one session. */

@@ -98,12 +98,24 @@ export interface TaskReminderShape {
   remindAt: Date;
 }
 
-/** Due reminders of the subscriber's tasks, each re-read in the subscriber's scope (still open and live). */
+/** How many recent firings a reminder stream remembers to deliver each once. */
+const REMEMBERED_FIRINGS = 1000;
+
+/**
+ * Due reminders of the subscriber's tasks, each re-read in the subscriber's scope (still open and live), each
+ * firing once: a firing published again (its claim published, then failed to commit) is dropped.
+ */
 export function reminderStream(ctx: SignedInContext): AsyncIterable<TaskReminderShape> {
   const userId = ctx.viewer.userId;
+  const delivered = new Set<string>();
   return new Repeater<TaskReminderShape>(async (push, stop) => {
     const unwatch = ctx.sessionWatch.watch(ctx.viewer, () => endStream(ctx, stop));
     const unsubscribe = await ctx.bus.onReminder(userId, (reminder) => {
+      const firing = `${reminder.taskId}/${reminder.remindAt}/${reminder.version ?? ''}`;
+      if (delivered.has(firing)) return;
+      delivered.add(firing);
+      // A Set iterates in insertion order: the first entry is the oldest.
+      if (delivered.size > REMEMBERED_FIRINGS) delivered.delete(delivered.values().next().value!);
       void ctx.prisma.task
         .findFirst({ where: { id: reminder.taskId, userId, deletedAt: null, completed: false } })
         .then((task) => (task && task.userId === userId ? push({ task, remindAt: new Date(reminder.remindAt) }) : undefined))
