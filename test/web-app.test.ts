@@ -2,9 +2,10 @@
 // server; Chromium (test/helpers/browser.ts) opens the app in two tabs of one profile, signed in as one user.
 // What one tab does (add, complete, rename, move up, delete) shows at once in that tab (optimistic: its
 // mutation is held back) and in the other within the bound; so do changes made through the API, a reconnect
-// catches up with `sync`, and a refused access token is refreshed and the request retried. No console error or
-// warning (Apollo's cache warnings are console.warn) and no page error may appear. It also typechecks and its
-// generated files are current. Leaves a screenshot in test/artifacts/web-app.png.
+// catches up with `sync`, a refused access token is refreshed and the request retried, and a socket the server
+// refuses (4403) reconnects with a refreshed token. No console error or warning (Apollo's cache warnings are
+// console.warn) and no page error may appear. It also typechecks and its generated files are current. Leaves
+// a screenshot in test/artifacts/web-app.png.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -304,6 +305,41 @@ if (process.env.TEST_DB !== 'postgres') {
       expect(ops).toEqual(['CreateTask', 'RefreshToken', 'CreateTask']);
       // The task is saved once, on the server too.
       expect(await findTasks(await apiLogin(), 'After refresh')).toHaveLength(1);
+    });
+
+    it('reconnects the live socket with a refreshed token when the server refuses it (4403)', { timeout: 40_000 }, async () => {
+      const tamper = () =>
+        a.evaluate(() => {
+          const session = JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string };
+          const last = session.accessToken.at(-2) === 'A' ? 'B' : 'A';
+          session.accessToken = `${session.accessToken.slice(0, -2)}${last}${session.accessToken.at(-1)}`;
+          localStorage.setItem('taskapi.session', JSON.stringify(session));
+          return session.accessToken;
+        });
+      const before = await a.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
+      // Both tabs share the session: each reconnects with the tampered token, which connection_init refuses
+      // with 4403; the next attempt refreshes it (under the tabs' shared lock) and connects.
+      const tampered = await tamper();
+      const since = Date.now();
+      expectedNoise = /ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed/;
+      try {
+        await context!.setOffline(true);
+        for (const page of [a, b]) await expect.poll(() => status(page), { timeout: 5_000 }).toBe('Reconnecting…');
+        await context!.setOffline(false);
+        for (const page of [a, b]) await expect.poll(() => status(page), { timeout: 15_000 }).toBe('Live');
+      } finally {
+        await context!.setOffline(false);
+        expectedNoise = null;
+      }
+      const after = await a.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
+      expect(after.accessToken).not.toBe(tampered);
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      // The refresh came from the socket: no request was refused on the way (a 401 would log a console error).
+      expect(requests.filter((r) => r.at >= since && r.operationName === 'RefreshToken')).toHaveLength(1);
+
+      // Live on the refreshed socket.
+      await postGraphQL(devWeb!.url, 'mutation { createTask(input: { title: "After 4403" }) { __typename } }', {}, await apiLogin());
+      for (const page of [a, b]) await expect.poll(() => titles(page), { timeout: LIVE_MS }).toContain('After 4403');
     });
 
     it('logged no console error or warning and no page error', { timeout: 20_000 }, async () => {
