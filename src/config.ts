@@ -35,7 +35,9 @@ const envSchema = z.object({
   // Query cost per minute (README "Request budgets"); 0 turns that budget off.
   COST_BUDGET_PER_USER: withDefault(z.coerce.number().int().min(0), 100_000),
   COST_BUDGET_PER_ADDRESS: withDefault(z.coerce.number().int().min(0), 200_000),
-  TRUST_PROXY: withDefault(z.enum(['true', 'false']), 'false').transform((v) => v === 'true'),
+  // How many proxies in front of the API append to X-Forwarded-For (README "Request budgets"): 0 = none.
+  TRUST_PROXY: withDefault(z.string().regex(/^(true|false|\d{1,2})$/, 'must be true, false or the number of proxies in front of the API'), 'false')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   SHUTDOWN_TIMEOUT_SECONDS: withDefault(seconds, 10),
   REDIS_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, _ . or -'), 'taskapi'),

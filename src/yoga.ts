@@ -198,12 +198,18 @@ function authorizationParam(params: Readonly<Record<string, unknown>> | undefine
   return typeof value === 'string' ? value : null;
 }
 
-function clientAddress(request: Request | undefined, req: IncomingMessage | undefined, trustProxy: boolean): string {
-  if (trustProxy) {
-    // Behind a load balancer the client is the address the balancer saw: the last entry, the one it added
-    // (one that appends keeps what the client sent before it, which the client could choose).
-    const forwarded = request?.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
-    if (forwarded) return forwarded;
+/**
+ * The client's address for the login throttle and the budgets. Behind `proxies` trusted proxies (TRUST_PROXY)
+ * each one appends the address it saw to X-Forwarded-For, so the client is that many entries from the end;
+ * whatever a client sends in its own header comes before them and is ignored. Over HTTP the header is the
+ * request's, over graphql-ws the upgrade request's.
+ */
+function clientAddress(request: Request | undefined, req: IncomingMessage | undefined, proxies: number): string {
+  if (proxies > 0) {
+    const header = request?.headers.get('x-forwarded-for') ?? [req?.headers['x-forwarded-for'] ?? []].flat().join(',');
+    const entries = header.split(',').map((entry) => entry.trim()).filter(Boolean);
+    // Fewer entries than proxies (a proxy that sent none): the farthest one there is.
+    if (entries.length) return entries[Math.max(0, entries.length - proxies)]!;
   }
   return req?.socket.remoteAddress ?? 'unknown';
 }

@@ -1,7 +1,13 @@
-// Throttling of credential checks (login, signup, changePassword) per account and per client address,
-// through the public GraphQL API of apps started with small limits.
+// Throttling of credential checks (login, signup, changePassword) per account and per client address
+// (X-Forwarded-For behind proxies, over HTTP and graphql-ws), through the public GraphQL API of apps started
+// with small limits.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import argon2 from 'argon2';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { attachWebSocket } from '../src/live/websocket.ts';
 import { startTestApp, uniqueEmail, type TestApp } from './helpers/app.ts';
 
 const WINDOW_SECONDS = 60;
@@ -212,6 +218,66 @@ describe('per client address', () => {
     for (let i = 0; i < 3; i++) results.push(await login(addresses, email, `wrong ${i}`, address));
     expect(kinds(results)).toEqual(['InvalidCredentialsError', 'InvalidCredentialsError', 'InvalidCredentialsError']);
     expectRateLimited(await login(addresses, email, 'wrong again', address));
+  });
+});
+
+describe('client address behind proxies and over graphql-ws', () => {
+  const loginQuery = `mutation ($input: LoginInput!) { login(input: $input) { ${RESULT} } }`;
+
+  it('with TRUST_PROXY=2 takes the address the outer of two appending proxies saw', async () => {
+    const behindTwo = await startTestApp({ env: { TRUST_PROXY: '2' }, rateLimits: { perAccount: 1000, perAddress: 3, windowSeconds: WINDOW_SECONDS } });
+    try {
+      const address = newAddress();
+      // What the client sent, then what the outer proxy saw (the client), then what the inner one saw.
+      const chain = (i: number) => `198.51.100.${i}, ${address}, 10.0.0.${i}`;
+      const results = [];
+      for (let i = 1; i <= 3; i++) results.push(await login(behindTwo, uniqueEmail('chain'), 'some password', chain(i)));
+      expect(kinds(results)).toEqual(['InvalidCredentialsError', 'InvalidCredentialsError', 'InvalidCredentialsError']);
+      expectRateLimited(await login(behindTwo, uniqueEmail('chain'), 'some password', chain(9)));
+      // Another client behind the same proxies is not affected.
+      expect((await login(behindTwo, uniqueEmail('chain'), 'some password', `${newAddress()}, 10.0.0.1`)).__typename).toBe('InvalidCredentialsError');
+    } finally {
+      await behindTwo.close();
+    }
+  });
+
+  it('counts logins sent over graphql-ws by the X-Forwarded-For of the upgrade request', async () => {
+    const server = createServer(addresses.app.yoga);
+    const sockets = attachWebSocket(server, addresses.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const address = newAddress();
+    const client = createClient({
+      url,
+      retryAttempts: 0,
+      webSocketImpl: class extends WebSocket {
+        constructor(target: string, protocols?: string | string[]) {
+          super(target, protocols, { headers: { 'x-forwarded-for': `198.51.100.1, ${address}` } });
+        }
+      },
+    });
+    const loginOverWs = (email: string) =>
+      new Promise<Result>((resolve, reject) => {
+        let result: Result | undefined;
+        client.subscribe<{ login: Result }>(
+          { query: loginQuery, variables: { input: { email, password: 'some password' } } },
+          { next: (value) => void (result = value.data?.login), error: reject, complete: () => (result ? resolve(result) : reject(new Error('no result'))) },
+        );
+      });
+    try {
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await loginOverWs(uniqueEmail('ws')));
+      expect(kinds(results)).toEqual(['InvalidCredentialsError', 'InvalidCredentialsError', 'InvalidCredentialsError']);
+      expectRateLimited(await loginOverWs(uniqueEmail('ws')));
+      // The same address over HTTP shares the count; the test's own socket address does not.
+      expectRateLimited(await login(addresses, uniqueEmail('ws'), 'some password', address));
+      expect((await login(addresses, uniqueEmail('ws'), 'some password', newAddress())).__typename).toBe('InvalidCredentialsError');
+    } finally {
+      await client.dispose();
+      await sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

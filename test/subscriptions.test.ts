@@ -980,7 +980,7 @@ describe.each(TRANSPORTS)('reminders over %s', (transport) => {
     expect((await expectReminders(stream, 3))[2]).toMatchObject({ remindAt: again, task: { id: due.id, remindAt: again } });
   });
 
-  it('a claim that published but did not commit fires again without a second event; re-armed to the same time, it fires again', async () => {
+  it('a claim that published but did not commit fires again without a second event, edits or not; re-armed to the same time, it fires again', async () => {
     const user = await newUser();
     const stream = await subscribe(transport, REMINDERS, {}, user.token);
     await remindersLive(stream, user.api);
@@ -996,6 +996,8 @@ describe.each(TRANSPORTS)('reminders over %s', (transport) => {
       },
     };
     await expect(fireDueReminders(t.app.services.sql, publishedThenFailed, 100)).rejects.toThrow('the commit was lost');
+    // An edit before the next poll is not a new arming.
+    await user.api.updateTask({ id: due.id, title: 'Water the plants today' });
     // The claim rolled back, so the next poll fires the reminder again: the stream has it once.
     expect(await fire()).toBe(1);
     expect(await fire()).toBe(0);

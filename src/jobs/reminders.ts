@@ -2,8 +2,8 @@
 // task open and live, not fired) with FOR UPDATE SKIP LOCKED, marks them fired and publishes them in the
 // same transaction: each fires once across instances; a claim that did not commit (a crash, a failed
 // publish) is picked up again. A claim that published and then failed to commit publishes the same firing
-// again (same task, remindAt and version), which each stream delivers once (src/live/streams.ts). The claim
-// is an index range on the armed reminders (tasks_remind_at_idx).
+// again (same task, remindAt and armed_seq), which each stream delivers once (src/live/streams.ts). The
+// claim is an index range on the armed reminders (tasks_remind_at_idx).
 import type { SqlRunner } from '../db/sql-runner.ts';
 import type { Bus } from '../live/bus.ts';
 
@@ -13,7 +13,7 @@ import type { Bus } from '../live/bus.ts';
  */
 export async function fireDueReminders(sql: SqlRunner, bus: Pick<Bus, 'publishReminder'>, batchSize: number, now = new Date()): Promise<number> {
   return sql.transaction(async (tx) => {
-    const due = await tx.query<{ id: string; user_id: string; remind_at: Date; version: number }>(
+    const due = await tx.query<{ id: string; user_id: string; remind_at: Date; armed_seq: string }>(
       `UPDATE "tasks" SET "reminded_at" = "remind_at"
         WHERE "id" IN (
           SELECT "id" FROM "tasks"
@@ -21,12 +21,12 @@ export async function fireDueReminders(sql: SqlRunner, bus: Pick<Bus, 'publishRe
              AND NOT "completed" AND "deleted_at" IS NULL
            ORDER BY "remind_at" LIMIT $2
              FOR UPDATE SKIP LOCKED)
-    RETURNING "id"::text AS id, "user_id"::text AS user_id, "remind_at", "version"`,
+    RETURNING "id"::text AS id, "user_id"::text AS user_id, "remind_at", "armed_seq"::text AS armed_seq`,
       [now, batchSize],
       { name: 'fire_due_reminders' },
     );
     for (const reminder of due) {
-      await bus.publishReminder(reminder.user_id, { taskId: reminder.id, remindAt: new Date(reminder.remind_at).toISOString(), version: reminder.version });
+      await bus.publishReminder(reminder.user_id, { taskId: reminder.id, remindAt: new Date(reminder.remind_at).toISOString(), armedSeq: reminder.armed_seq });
     }
     return due.length;
   });

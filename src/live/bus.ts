@@ -15,10 +15,10 @@ export interface Reminder {
   taskId: string;
   remindAt: string;
   /**
-   * The task's version when it fired (firing does not change it; re-arming does): a firing published again
-   * by a retried claim carries the same one. Absent from older instances' messages.
+   * The change value that armed it (the task's creation or its last new remindAt): a firing published again
+   * by a retried claim carries the same one, a re-armed reminder a new one. Absent from older instances.
    */
-  version?: number;
+  armedSeq?: string;
 }
 
 /** A revocation: every session of a user (logout everywhere, password change) or one session. */

@@ -111,7 +111,7 @@ export function reminderStream(ctx: SignedInContext): AsyncIterable<TaskReminder
   return new Repeater<TaskReminderShape>(async (push, stop) => {
     const unwatch = ctx.sessionWatch.watch(ctx.viewer, () => endStream(ctx, stop));
     const unsubscribe = await ctx.bus.onReminder(userId, (reminder) => {
-      const firing = `${reminder.taskId}/${reminder.remindAt}/${reminder.version ?? ''}`;
+      const firing = `${reminder.taskId}/${reminder.remindAt}/${reminder.armedSeq ?? ''}`;
       if (delivered.has(firing)) return;
       delivered.add(firing);
       // A Set iterates in insertion order: the first entry is the oldest.

@@ -46,6 +46,7 @@ const COLUMNS = {
   recurrenceStart: 'recurrence_start',
   remindAt: 'remind_at',
   remindedAt: 'reminded_at',
+  armedSeq: 'armed_seq',
   version: 'version',
   deletedAt: 'deleted_at',
   trashedBy: 'trashed_by',
@@ -56,7 +57,7 @@ const COLUMNS = {
 } as const satisfies Record<keyof Task, string>;
 type Field = keyof typeof COLUMNS;
 
-const BIGINT_FIELDS = ['changedSeq', 'liveSeq', 'createdSeq', 'trashedSeq'] as const;
+const BIGINT_FIELDS = ['changedSeq', 'liveSeq', 'createdSeq', 'trashedSeq', 'armedSeq'] as const;
 const selectItem = (field: Field) => (field === COLUMNS[field] ? `t."${field}"` : `t."${COLUMNS[field]}" AS "${field}"`);
 const ALL_FIELDS = Object.keys(COLUMNS) as Field[];
 const SELECT_ALL = ALL_FIELDS.map(selectItem).join(', ');
