@@ -317,8 +317,9 @@ if (process.env.TEST_DB !== 'postgres') {
           return session.accessToken;
         });
       const before = await a.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
-      // Both tabs share the session: each reconnects with the tampered token, which connection_init refuses
-      // with 4403; the next attempt refreshes it (under the tabs' shared lock) and connects.
+      // Both tabs share the session. The first tab to reconnect sends the tampered token, which
+      // connection_init refuses with 4403; its next attempt refreshes it (under the tabs' shared lock) and
+      // connects. The other tab is either refused too and takes the refreshed token, or starts with it.
       const tampered = await tamper();
       const since = Date.now();
       expectedNoise = /ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed/;
@@ -334,7 +335,8 @@ if (process.env.TEST_DB !== 'postgres') {
       const after = await a.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
       expect(after.accessToken).not.toBe(tampered);
       expect(after.refreshToken).not.toBe(before.refreshToken);
-      // The refresh came from the socket: no request was refused on the way (a 401 would log a console error).
+      // One refresh, from the socket: no HTTP request was refused on the way (a 401 would be a console error,
+      // which the last test of this file rejects).
       expect(requests.filter((r) => r.at >= since && r.operationName === 'RefreshToken')).toHaveLength(1);
 
       // Live on the refreshed socket.

@@ -1,8 +1,10 @@
 // Incremental sync: every change of the user's tasks, lists and labels after a position in the user's
 // change order. Triggers stamp each row with the change value of its last change (changed_seq) and of its
 // creation or restore (live_seq), keep each trip of a task to the trash (task_trash_spans), and leave a
-// tombstone for each row deleted for good (see the sync and trash_spans migrations). A position is (change value, source, id): the four sources below are read in that order
-// within one change value, each an index range scan, so a page costs four statements at any depth.
+// tombstone for each row deleted for good (see the sync and trash_spans migrations). A position is (change
+// value, source, id): the four sources below are read in that order within one change value, each an index
+// range scan, so a page costs the same six statements at any depth (the user's change value, the four
+// sources, and the page's tasks' trips to the trash).
 import { z } from 'zod';
 import { badUserInput } from '../errors.ts';
 import type { Label, Prisma, Task, TaskList } from '../generated/prisma/client.ts';
