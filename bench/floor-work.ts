@@ -117,7 +117,7 @@ export async function createTask(claims: AccessClaims, variables: { input: { tit
       const position = generateKeyBetween((last.rows[0] as [string, string] | undefined)?.[1] ?? null, null);
       const { rows } = await client.query({
         text: INSERT_TASK_SQL,
-        values: [uuid7(), claims.userId, title, null, false, null, null, 0, now, now, null, null, position, null, null, null, '1', '0', '0', '0', '0'],
+        values: [uuid7(), claims.userId, title, null, false, null, null, 0, now, now, null, null, position, null, null, null, '0', '1', '0', '0', '0', '0'],
         rowMode: 'array',
       });
       await client.query(COMMIT_SQL);

@@ -7,7 +7,7 @@ import { PAGE_SIZE } from './operations.ts';
 
 const TASK_COLUMN_NAMES = [
   'id', 'user_id', 'title', 'description', 'completed', 'completed_at', 'due_at', 'priority', 'created_at', 'updated_at',
-  'list_id', 'parent_id', 'position', 'recurrence', 'recurrence_start', 'remind_at', 'reminded_at', 'version', 'deleted_at',
+  'list_id', 'parent_id', 'position', 'recurrence', 'recurrence_start', 'remind_at', 'reminded_at', 'armed_seq', 'version', 'deleted_at',
   'trashed_by', 'changed_seq', 'live_seq', 'created_seq', 'trashed_seq',
 ];
 const TASK_COLUMNS = TASK_COLUMN_NAMES.map((column) => `"public"."tasks"."${column}"`).join(', ');
@@ -48,13 +48,13 @@ export const LAST_INBOX_POSITION_SQL =
   'ORDER BY "public"."tasks"."position" DESC, "public"."tasks"."id" DESC LIMIT $2 OFFSET $3';
 /**
  * Values: id (UUIDv7), user id, title, description, completed, completed_at, due_at, priority, created_at,
- * updated_at, list_id, parent_id, position, recurrence, recurrence_start, remind_at, version ('1'), and the
- * four change values ('0'; the trigger sets them).
+ * updated_at, list_id, parent_id, position, recurrence, recurrence_start, remind_at, armed_seq ('0'), version
+ * ('1'), and the four change values ('0'; the trigger sets them and armed_seq).
  */
 export const INSERT_TASK_SQL =
   'INSERT INTO "public"."tasks" ("id","user_id","title","description","completed","completed_at","due_at","priority","created_at","updated_at",' +
-  '"list_id","parent_id","position","recurrence","recurrence_start","remind_at","version","changed_seq","live_seq","created_seq","trashed_seq") ' +
-  `VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING ${TASK_COLUMNS}`;
+  '"list_id","parent_id","position","recurrence","recurrence_start","remind_at","armed_seq","version","changed_seq","live_seq","created_seq","trashed_seq") ' +
+  `VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22) RETURNING ${TASK_COLUMNS}`;
 
 /** Login, 1/3: the user by email. Values: email, '1', '0'. */
 export const USER_BY_EMAIL_SQL =
