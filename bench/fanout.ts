@@ -38,8 +38,14 @@ export async function fanOut(apiUrl: string, options: FanOutOptions): Promise<Fa
   const stops: (() => void)[] = [];
   let ready = 0;
   const closedEarly: string[] = [];
-  for (const token of options.tokens) {
+  // A task created during the run reported as anything but CREATED (not counted as delivered).
+  const wrongKinds: string[] = [];
+  // Subscriptions that have received a probe of their user's: registered, so no later change can miss them.
+  const live = new Set<string>();
+  const probeTitle = (user: number) => `Fan-out probe ${process.pid} ${user}`;
+  for (const [user, token] of options.tokens.entries()) {
     for (let i = 0; i < options.subscriptionsPerUser; i++) {
+      const subscription = `${user}/${i}`;
       const client = createClient({
         url: wsUrl,
         webSocketImpl: WebSocket,
@@ -50,7 +56,7 @@ export async function fanOut(apiUrl: string, options: FanOutOptions): Promise<Fa
           connected: () => ready++,
           closed: (event) => {
             const code = (event as { code?: number }).code;
-            if (code !== 1000) closedEarly.push(`${code} user ${options.tokens.indexOf(token) + 1}`);
+            if (code !== 1000) closedEarly.push(`${code} user ${user + 1}`);
           },
         },
       });
@@ -61,8 +67,13 @@ export async function fanOut(apiUrl: string, options: FanOutOptions): Promise<Fa
           {
             next: ({ data }) => {
               const title = data?.changes.node?.title;
+              if (title === probeTitle(user)) live.add(subscription);
               const at = title === undefined ? undefined : sent.get(title);
-              if (data?.changes.kind !== 'CREATED' || at === undefined) return;
+              if (at === undefined) return;
+              if (data?.changes.kind !== 'CREATED') {
+                wrongKinds.push(`${data?.changes.kind} for "${title}"`);
+                return;
+              }
               delivered++;
               latencies.push(performance.now() - at);
             },
@@ -75,11 +86,28 @@ export async function fanOut(apiUrl: string, options: FanOutOptions): Promise<Fa
   }
   const total = clients.length;
   try {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     while (ready < total && Date.now() < deadline) await sleep(100);
     if (ready < total) throw new Error(`W8: only ${ready} of ${total} WebSockets connected`);
-    // A subscription is registered once its first read of the change log is done: give them a moment.
-    await sleep(2_000);
+    // A subscription starts at the change log's position when the server registers it, which can take a while
+    // for a thousand of them: a task created before would never reach it. Each user creates a probe task until
+    // every subscription of theirs has received it (a fixed pause here once lost 10 % of the events).
+    const userLive = (user: number) => Array.from({ length: options.subscriptionsPerUser }, (_, i) => live.has(`${user}/${i}`)).every(Boolean);
+    while (live.size < total) {
+      if (Date.now() > deadline) throw new Error(`W8: only ${live.size} of ${total} subscriptions received a probe`);
+      await Promise.all(
+        options.tokens.map(async (token, user) => {
+          if (userLive(user)) return;
+          await fetch(`${apiUrl}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: requestBody('CreateTask', { input: { title: probeTitle(user) } }),
+          });
+        }),
+      );
+      const waitUntil = Date.now() + 2_000;
+      while (live.size < total && Date.now() < waitUntil) await sleep(50);
+    }
 
     let created = 0;
     let failures = 0;
@@ -127,6 +155,7 @@ export async function fanOut(apiUrl: string, options: FanOutOptions): Promise<Fa
     };
   } finally {
     if (closedEarly.length) console.error(`W8: ${closedEarly.length} sockets closed early: ${[...new Set(closedEarly)].join(", ")}`);
+    if (wrongKinds.length) console.error(`W8: ${wrongKinds.length} events of created tasks were not CREATED: ${wrongKinds.slice(0, 5).join(', ')}`);
     for (const stop of stops) stop();
     await Promise.all(clients.map((client) => client.dispose()));
   }
