@@ -97,6 +97,18 @@ if (process.env.TEST_DB !== 'postgres') {
       });
     }
 
+    /** The session the app's tabs share (localStorage). */
+    const storedSession = (page: Page) =>
+      page.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
+    /** Breaks the stored access token's signature (the server then refuses it); returns the broken token. */
+    const tamperAccessToken = (page: Page) =>
+      page.evaluate(() => {
+        const session = JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string };
+        const last = session.accessToken.at(-2) === 'A' ? 'B' : 'A';
+        session.accessToken = `${session.accessToken.slice(0, -2)}${last}${session.accessToken.at(-1)}`;
+        localStorage.setItem('taskapi.session', JSON.stringify(session));
+        return session.accessToken;
+      });
     const titles = (page: Page) => page.getByTestId('task-title').allInnerTexts();
     const status = (page: Page) => page.getByTestId('live-status').innerText();
     const checked = (page: Page, title: string) => page.getByRole('checkbox', { name: `Complete ${title}` }).isChecked();
@@ -282,14 +294,9 @@ if (process.env.TEST_DB !== 'postgres') {
     });
 
     it('refreshes a refused access token and retries the request', { timeout: 30_000 }, async () => {
-      const before = await a.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
+      const before = await storedSession(a);
       // A tampered signature: the server answers 401 UNAUTHENTICATED (Chromium logs the 401 as a console error).
-      await a.evaluate(() => {
-        const session = JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string };
-        const last = session.accessToken.at(-2) === 'A' ? 'B' : 'A';
-        session.accessToken = `${session.accessToken.slice(0, -2)}${last}${session.accessToken.at(-1)}`;
-        localStorage.setItem('taskapi.session', JSON.stringify(session));
-      });
+      await tamperAccessToken(a);
       const since = Date.now();
       expectedNoise = /status of 401/;
       try {
@@ -298,7 +305,7 @@ if (process.env.TEST_DB !== 'postgres') {
       } finally {
         expectedNoise = null;
       }
-      const after = await a.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
+      const after = await storedSession(a);
       expect(after.refreshToken).not.toBe(before.refreshToken);
       expect(after.accessToken).not.toBe(before.accessToken);
       const ops = requests.filter((r) => r.page === 'A' && r.at >= since).map((r) => r.operationName);
@@ -308,19 +315,11 @@ if (process.env.TEST_DB !== 'postgres') {
     });
 
     it('reconnects the live socket with a refreshed token when the server refuses it (4403)', { timeout: 40_000 }, async () => {
-      const tamper = () =>
-        a.evaluate(() => {
-          const session = JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string };
-          const last = session.accessToken.at(-2) === 'A' ? 'B' : 'A';
-          session.accessToken = `${session.accessToken.slice(0, -2)}${last}${session.accessToken.at(-1)}`;
-          localStorage.setItem('taskapi.session', JSON.stringify(session));
-          return session.accessToken;
-        });
-      const before = await a.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
+      const before = await storedSession(a);
       // Both tabs share the session. The first tab to reconnect sends the tampered token, which
       // connection_init refuses with 4403; its next attempt refreshes it (under the tabs' shared lock) and
       // connects. The other tab is either refused too and takes the refreshed token, or starts with it.
-      const tampered = await tamper();
+      const tampered = await tamperAccessToken(a);
       const since = Date.now();
       expectedNoise = /ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed/;
       try {
@@ -332,7 +331,7 @@ if (process.env.TEST_DB !== 'postgres') {
         await context!.setOffline(false);
         expectedNoise = null;
       }
-      const after = await a.evaluate(() => JSON.parse(localStorage.getItem('taskapi.session')!) as { accessToken: string; refreshToken: string });
+      const after = await storedSession(a);
       expect(after.accessToken).not.toBe(tampered);
       expect(after.refreshToken).not.toBe(before.refreshToken);
       // One refresh, from the socket: no HTTP request was refused on the way (a 401 would be a console error,
