@@ -11,6 +11,7 @@ import { resolveViewer, type AppServices, type Context } from './context.ts';
 import type { Database } from './db/database.ts';
 import { createCostBudget, useCostBudget } from './http/cost-budget.ts';
 import { useIdempotencyKeys } from './http/idempotency.ts';
+import { createViewers } from './http/viewer.ts';
 import { useCompiledQueries } from './http/jit.ts';
 import { persistedDocuments, type PersistedDocuments } from './http/persisted-operations.ts';
 import { createBus } from './live/bus.ts';
@@ -72,6 +73,7 @@ export function createApp(
   const exposed = metricsExposed(config);
   if (exposed) collectProcessMetrics(metrics, db.pool);
   const documents = persistedDocuments(config.PERSISTED_OPERATIONS, config.persistedDocuments);
+  const viewers = createViewers(services);
   const costBudget = createCostBudget(
     { perUser: config.COST_BUDGET_PER_USER, perAddress: config.COST_BUDGET_PER_ADDRESS, redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX },
     logger,
@@ -112,7 +114,7 @@ export function createApp(
     // (src/live/websocket.ts passes them, with a way to close the socket).
     context: async ({ request, req, connectionParams, closeConnection }) => ({
       ...services,
-      viewer: await resolveViewer(services, request?.headers.get('authorization') ?? authorizationParam(connectionParams)),
+      viewer: await (request ? viewers.of(request) : resolveViewer(services, authorizationParam(connectionParams))),
       clientAddress: clientAddress(request, req, config.TRUST_PROXY),
       ...(closeConnection && { closeConnection }),
     }),
@@ -124,8 +126,10 @@ export function createApp(
       ...(exposed ? [useRequestMetrics(metrics, '/graphql')] : []),
       // Before anything reads the body (yoga's own limit is off: maxRequestBodySize above).
       useBodyLimit(LIMITS.maxBodyBytes),
+      // The caller, before anything parses the body: a bad token is 401 whatever the request holds.
+      viewers.plugin,
       // Before anything else runs: a replayed response must not execute, count or validate again.
-      useIdempotencyKeys(services, documents),
+      useIdempotencyKeys(services, viewers, documents),
       // documentId / APQ hash -> the document, before anything parses it.
       ...documents.plugins,
       // Before the cost limit: an operation it refuses still reports its cost, and spends nothing.

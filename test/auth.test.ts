@@ -362,6 +362,22 @@ describe('access tokens', () => {
     expect(await t.database.db.prisma.user.count({ where: { email } })).toBe(0);
   });
 
+  it('rejects the request before reading its body: an invalid document or body is still 401', async () => {
+    const session = await newAccount();
+    await logout(undefined, session.accessToken);
+    for (const token of ['abc', session.accessToken]) {
+      expectRejected(await t.gql('{ me { nosuchfield } }', undefined, { headers: bearer(token) }));
+      expectRejected(await t.gql('{ me { id }', undefined, { headers: bearer(token) }));
+      const res = await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: '{"query": ' });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect((await res.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      const get = await t.fetch(`/graphql?query=${encodeURIComponent('{ me { id } }')}`, { headers: { accept: 'application/graphql-response+json', ...bearer(token) } });
+      expect(get.status).toBe(401);
+      expect(get.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    }
+  });
+
   it('honours ACCESS_TOKEN_TTL_SECONDS, and an expired session ends its tokens', async () => {
     const short = await startTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '60', SESSION_TTL_SECONDS: '2' } });
     try {

@@ -188,6 +188,22 @@ describe('Idempotency-Key', () => {
     expect(await countTitled('after-refresh', login.data.login.accessToken)).toBe(1);
   });
 
+  it('answers a retry whose session has ended 401, never the kept response', async () => {
+    const session = await t.signup();
+    const body = { query: CREATE, variables: { title: 'kept-then-revoked' } };
+    const first = await post(body, { key: 'key-revoked', token: session.accessToken });
+    expect((await first.json()).data.createTask.task.title).toBe('kept-then-revoked');
+    await post({ query: 'mutation { logout { revokedSessions } }' }, { token: session.accessToken });
+
+    const retry = await post(body, { key: 'key-revoked', token: session.accessToken });
+    expect(retry.status).toBe(401);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect((await retry.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    // The same for another request under that key (otherwise 422) and while it would still run (409).
+    const other = await post({ query: CREATE, variables: { title: 'other' } }, { key: 'key-revoked', token: session.accessToken });
+    expect(other.status).toBe(401);
+  });
+
   it('refuses a malformed key with 400 and runs nothing', async () => {
     for (const key of ['', 'has space', 'x'.repeat(256), 'ünïcode']) {
       const res = await post({ query: CREATE, variables: { title: 'bad-key' } }, { key });

@@ -9,6 +9,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { AppServices } from '../context.ts';
 import { errorResponse } from './errors.ts';
 import type { PersistedDocuments } from './persisted-operations.ts';
+import type { Viewers } from './viewer.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const ACCOUNT_MUTATIONS = new Set(['signup', 'login', 'refreshToken', 'logout', 'changePassword']);
@@ -21,7 +22,11 @@ interface Claim {
 
 // `documents` resolves a documentId or persisted-query hash to its document, so such a request is fingerprinted
 // (and recognised as a mutation) exactly like the same operation sent as a query.
-export function useIdempotencyKeys(services: Pick<AppServices, 'prisma' | 'tokens' | 'metrics' | 'config'>, documents?: Pick<PersistedDocuments, 'queryOf'>): Plugin {
+export function useIdempotencyKeys(
+  services: Pick<AppServices, 'prisma' | 'metrics' | 'config'>,
+  viewers: Pick<Viewers, 'of'>,
+  documents?: Pick<PersistedDocuments, 'queryOf'>,
+): Plugin {
   const claims = new WeakMap<Request, Claim>();
   const { prisma } = services;
   // How long a running request holds its key; past it (the instance died), a retry takes the key over.
@@ -31,7 +36,9 @@ export function useIdempotencyKeys(services: Pick<AppServices, 'prisma' | 'token
     async onRequest({ request, endResponse }) {
       const key = request.headers.get('idempotency-key');
       if (key === null || request.method !== 'POST') return;
-      const userId = signedInUser(services, request.headers.get('authorization'));
+      // The whole session check, not just the token's signature: a revoked token gets its 401 (from
+      // onRequestParse), never a kept response.
+      const userId = (await viewers.of(request).catch(() => null))?.userId ?? null;
       const body = userId ? await mutationBody(request, documents) : null;
       // Anonymous, not a mutation, an account mutation, or a body yoga itself will reject: no idempotency.
       if (!userId || !body) return;
@@ -96,12 +103,6 @@ export function useIdempotencyKeys(services: Pick<AppServices, 'prisma' | 'token
       });
     },
   };
-}
-
-/** The user of a well-formed, valid access token (the context checks its session later), or null. */
-function signedInUser(services: Pick<AppServices, 'tokens'>, authorization: string | null): string | null {
-  const match = authorization && /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(authorization.trim());
-  return match ? (services.tokens.verifyAccess(match[1]!)?.userId ?? null) : null;
 }
 
 interface Body {
