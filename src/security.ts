@@ -3,7 +3,7 @@
 // (no introspection, no "Did you mean" suggestions). The README's "Security" section lists them.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { getNamedType, GraphQLError, isObjectType, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { getNamedType, GraphQLError, isObjectType, NoSchemaIntrospectionCustomRule, validate, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
 import { errorResponse, httpError } from './http/errors.ts';
@@ -32,10 +32,11 @@ export function securityPlugins(production: boolean): Plugin[] {
       maxDirectives: { n: LIMITS.maxDirectives, exposeLimits, onReject: [withCode('TOO_MANY_DIRECTIVES')] },
       maxTokens: { n: LIMITS.maxTokens, exposeLimits, onReject: [withCode('TOO_MANY_TOKENS')] },
       costLimit: { enabled: false },
-      blockFieldSuggestion: { enabled: production },
+      // graphql-js' own switch does it everywhere (useNoSuggestions); armor's only rewrites field names.
+      blockFieldSuggestion: { enabled: false },
     }) as unknown as Plugin,
     useConnectionCost(LIMITS.maxCost, exposeLimits),
-    ...(production ? [useNoIntrospection()] : []),
+    ...(production ? [useNoIntrospection(), useNoSuggestions()] : []),
   ];
 }
 
@@ -161,6 +162,26 @@ function useConnectionCost(maxCost: number, exposeLimits: boolean): Plugin {
  * No introspection, on every transport. Yoga's useDisableIntrospection keys on the HTTP request, which a
  * graphql-ws operation does not have: it let introspection through WebSockets in production.
  */
+/**
+ * No "Did you mean …?" in production: graphql-js leaves them out of validation errors (field, argument,
+ * type and enum value names) and of the errors of variables that do not coerce, which come at execution.
+ */
+function useNoSuggestions(): Plugin {
+  return {
+    onValidate({ setValidationFn }) {
+      setValidationFn((schema, document, rules) => validate(schema, document, rules, { hideSuggestions: true }));
+    },
+    // envelop passes these args on to yoga's executor (a patched @graphql-tools/executor hands the switch to
+    // graphql-js' coercion of variables) or to graphql-jit, which only runs variables that coerce.
+    onExecute({ args }) {
+      (args as ExecutionArgs).hideSuggestions = true;
+    },
+    onSubscribe({ args }) {
+      (args as ExecutionArgs).hideSuggestions = true;
+    },
+  };
+}
+
 function useNoIntrospection(): Plugin {
   return {
     onValidate({ addValidationRule }) {

@@ -164,6 +164,25 @@ describe('production mode', () => {
     expect(JSON.stringify((await dev.gql('{ mee { id } }')).errors)).toMatch(/Did you mean/);
   });
 
+  it('gives no suggestions for arguments, types, enum values or variables either', async () => {
+    const cases: [string, Record<string, unknown>?][] = [
+      ['{ tasks(frist: 1) { totalCount } }'],
+      ['query ($o: TaskOrderInpt) { me { id } }'],
+      ['{ tasks(orderBy: { field: CREATED_ATT, direction: DESC }) { totalCount } }'],
+      // Variables are coerced when the operation runs, after validation.
+      ['query ($o: TaskOrder) { tasks(orderBy: $o) { totalCount } }', { o: { field: 'CREATED_ATT', direction: 'DESC' } }],
+      ['query ($o: TaskOrder) { tasks(orderBy: $o) { totalCount } }', { o: { fild: 'CREATED_AT', direction: 'DESC' } }],
+      ['mutation ($input: CreateTaskInput!) { createTask(input: $input) { __typename } }', { input: { titl: 'x' } }],
+    ];
+    for (const [query, variables] of cases) {
+      const [inProduction, inDevelopment] = await Promise.all([prod.gql(query, variables), dev.gql(query, variables)]);
+      expect(inProduction.errors?.length, query).toBeGreaterThan(0);
+      expect(codeOf(inProduction), query).toBe(codeOf(inDevelopment));
+      expect(JSON.stringify(inProduction.errors), query).not.toMatch(/Did you mean/);
+      expect(JSON.stringify(inDevelopment.errors), query).toMatch(/Did you mean/);
+    }
+  });
+
   it('keeps the limit numbers out of messages', async () => {
     const fields = Array.from({ length: LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { id }`).join(' ');
     const res = await prod.gql(`{ ${fields} }`);
