@@ -40,6 +40,11 @@ export interface Context extends AppServices {
   viewer: Viewer | null;
   /** The caller's address, for throttling. */
   clientAddress: string;
+  /**
+   * In an anonymous request, the account that signup, login or refreshToken just signed into: the rows under
+   * their payload's `user` are that account's (see viewerId).
+   */
+  signedInAs?: string;
   /** On a WebSocket: closes it (code 4403 when the session ends). Absent for HTTP and SSE. */
   closeConnection?: (code: number, reason: string) => void;
 }

@@ -249,6 +249,43 @@ describe("another user's lists, labels and tasks behave exactly like ids that do
   });
 });
 
+describe('the user of an AuthPayload', () => {
+  const TREE =
+    'user { tasks(orderBy: { field: TITLE, direction: ASC }) { edges { node { title list { name } labels { name } parent { title } subtaskCount ' +
+    'subtasks { totalCount } } } } taskLists { name openTaskCount tasks { totalCount } } labels { name tasks { totalCount } } }';
+  const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { ${TREE} } } }`;
+
+  it('shows that account\'s lists, labels and subtasks, also in an anonymous request', async () => {
+    const owner = await t.signup();
+    const client = organizingClient(t, owner.accessToken);
+    const list = await client.createList('Errands');
+    const label = await client.createLabel('urgent');
+    const parent = await client.createTask({ title: 'a parent', listId: list.id, labelIds: [label.id] });
+    await client.createTask({ title: 'b child', parentId: parent.id });
+    const other = await t.signup();
+    await organizingClient(t, other.accessToken).createList('Not the owner\'s');
+
+    const expected = {
+      tasks: {
+        edges: [
+          { node: { title: 'a parent', list: { name: 'Errands' }, labels: [{ name: 'urgent' }], parent: null, subtaskCount: 1, subtasks: { totalCount: 1 } } },
+          { node: { title: 'b child', list: { name: 'Errands' }, labels: [], parent: { title: 'a parent' }, subtaskCount: 0, subtasks: { totalCount: 0 } } },
+        ],
+      },
+      taskLists: [{ name: 'Errands', openTaskCount: 2, tasks: { totalCount: 2 } }],
+      labels: [{ name: 'urgent', tasks: { totalCount: 1 } }],
+    };
+    const input = { email: owner.email, password: owner.password };
+    const anonymous = await t.gql(LOGIN, { input });
+    expect(anonymous.errors).toBeUndefined();
+    expect(anonymous.data.login.user).toEqual(expected);
+
+    // The signed-in caller's own data is what the rest of the request sees: here, the owner's again.
+    const asOwner = await t.gql(LOGIN, { input }, { token: owner.accessToken });
+    expect(asOwner.data.login.user).toEqual(expected);
+  });
+});
+
 describe('database round trips of task relations (no N+1)', () => {
   const PAGE = `query ($first: Int!) {
     tasks(first: $first) {

@@ -51,7 +51,16 @@ const AuthPayload = builder.objectRef<auth.AuthResult>('AuthPayload').implement(
       type: 'DateTime',
       description: 'When accessToken stops working; refresh before then.',
     }),
-    user: t.field({ type: UserRef, description: 'The signed-in user.', resolve: (payload) => payload.user }),
+    user: t.field({
+      type: UserRef,
+      description: 'The signed-in user.',
+      resolve: (payload, _args, ctx) => {
+        // Whoever just proved they are this user may read their rows below, in this request too. Mutations
+        // run one after another, so each payload's subtree is read before the next account mutation runs.
+        if (!ctx.viewer) ctx.signedInAs = payload.user.id;
+        return payload.user;
+      },
+    }),
   }),
 });
 

@@ -15,8 +15,11 @@ export const TaskPriority = builder.enumType('TaskPriority', {
   } as const,
 });
 
-/** The signed-in user whose rows a loader may read (tasks are only reachable by a signed-in caller). */
-export const viewerId = (ctx: Context) => ctx.viewer?.userId ?? NIL_UUID;
+/**
+ * The user whose rows a loader may read: the signed-in caller, or in an anonymous request the account an
+ * AuthPayload's `user` shows (its tasks, lists and labels are reachable from there, and nowhere else).
+ */
+export const viewerId = (ctx: Context) => ctx.viewer?.userId ?? ctx.signedInAs ?? NIL_UUID;
 
 export const TaskRef = builder.prismaNode('Task', {
   description: 'A to-do item of the signed-in user.',
