@@ -166,6 +166,10 @@ describe('validation', () => {
     expect(task.title).toBe(title);
     expect(task.description).toBe(description);
     expect(await api.update({ id: task.id, title: 'u'.repeat(200) })).toMatchObject({ title: 'u'.repeat(200) });
+    // However much padding surrounds it: the limit applies to the trimmed title.
+    expect(await api.update({ id: task.id, title: `${' '.repeat(500)}padded\n\t${' '.repeat(500)}` })).toMatchObject({ title: 'padded' });
+    const emoji = '\u{1F600}'.repeat(200);
+    expect(await api.update({ id: task.id, title: ` ${emoji} ` })).toMatchObject({ title: emoji });
   });
 
   it.each([

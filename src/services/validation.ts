@@ -16,14 +16,15 @@ const NUL_MESSAGE = 'must not contain NUL characters';
 /** Length in characters (code points), not UTF-16 units, so an emoji counts as one. */
 const length = (value: string) => [...value].length;
 
+// The limits apply after trimming: padding around a title of the right length is not an error. A value
+// longer than twice the limit in UTF-16 units is too long whatever it holds, and is not split into code points.
 export const text = (label: string, max: number, { min = 0, trim = false } = {}) =>
   z
     .string()
-    .max(max * 2, `${label} must be at most ${max} characters`)
     .transform((value) => (trim ? value.trim() : value))
+    .refine((value) => value.length <= max * 2 && length(value) <= max, { message: `${label} must be at most ${max} characters`, abort: true })
     .refine(NO_NUL, `${label} ${NUL_MESSAGE}`)
-    .refine((value) => length(value) >= min, min === 1 ? `${label} must not be empty` : `${label} must be at least ${min} characters`)
-    .refine((value) => length(value) <= max, `${label} must be at most ${max} characters`);
+    .refine((value) => length(value) >= min, min === 1 ? `${label} must not be empty` : `${label} must be at least ${min} characters`);
 
 export const emailSchema = z
   .string()
