@@ -254,6 +254,24 @@ describe("the user's time zone", () => {
     ]);
   });
 
+  it('Europe/Berlin: after dueAt moves to another time of day, the rule repeats the new local time', async () => {
+    // Set at 09:00 CET on 25 March, moved to 10:30 CET on the 26th; after the switch 10:30 CEST is 08:30Z.
+    const task = await berlin.createTask({ title: 'moved standup', dueAt: '2027-03-25T08:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    await berlin.updateTask({ id: task.id, dueAt: '2027-03-26T09:30:00.000Z' });
+    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2027-03-27T09:30:00.000Z' });
+    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2027-03-28T08:30:00.000Z' });
+  });
+
+  it('Europe/Berlin: the same after updateTasks sets dueAt, and the next completion by updateTasks rolls to it', async () => {
+    const task = await berlin.createTask({ title: 'bulk moved', dueAt: '2027-03-25T08:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    const UPDATE = 'mutation ($input: UpdateTasksInput!) { updateTasks(input: $input) { results { __typename ... on TaskPayload { task { dueAt } } } } }';
+    const moved = await berlin.gql(UPDATE, { input: { ids: [task.id], set: { dueAt: '2027-03-27T17:00:00.000Z' } } });
+    expect(moved.data.updateTasks.results[0].task.dueAt).toBe('2027-03-27T17:00:00.000Z');
+    const rolled = await berlin.gql(UPDATE, { input: { ids: [task.id], set: { completed: true } } });
+    // 18:00 CET on the 27th, then 18:00 CEST (16:00Z) on the 28th.
+    expect(rolled.data.updateTasks.results[0].task.dueAt).toBe('2027-03-28T16:00:00.000Z');
+  });
+
   it('with timeZone UTC the same rules keep the UTC hour and UTC weekdays', async () => {
     const utc = await userIn('UTC');
     expect(await dueDates(utc, { dueAt: '2027-03-27T08:00:00.000Z', recurrence: 'FREQ=DAILY' }, 2)).toEqual([

@@ -757,16 +757,25 @@ describe('updateTasks', () => {
     expect(idsOf(await api.tasks({ filter: { listId: list.id } }))).toEqual([there.id]);
   });
 
-  it('listId of a missing or foreign list fails every item with a ValidationError on ["input","set","listId"]', async () => {
+  it('listId places the moved tasks last in the list in input order', async () => {
+    const target = await api.createList('In input order');
+    const tasks: OrgTask[] = [];
+    for (const title of ['one', 'two', 'three', 'four', 'five']) tasks.push(await api.createTask({ title }));
+    const ids = [3, 0, 4, 1, 2].map((index) => tasks[index]!.id);
+    expect((await api.updateTasks(ids, { listId: target.id })).changedCount).toBe(5);
+    expect(idsOf(await api.tasks({ filter: { listId: target.id }, orderBy: { field: 'POSITION', direction: 'ASC' } }))).toEqual(ids);
+  });
+
+  it('listId of a missing or foreign list fails every task found with a ValidationError on ["input","set","listId"]', async () => {
     const a = await api.createTask({ title: 'stays in inbox' });
     const bobList = await bob.createList(`bob list ${randomUUID()}`);
     for (const listId of [bobList.id, globalId('TaskList', randomUUID())]) {
       const result = await api.updateTasks([a.id, missingTaskId()], { listId, priority: 'HIGH' });
       expect(result.changedCount).toBe(0);
-      for (const item of result.results) {
-        expect(item.__typename).toBe('ValidationError');
-        expect(item.fieldErrors!.map((error) => error.path)).toEqual([['input', 'set', 'listId']]);
-      }
+      expect(result.results[0]!.__typename).toBe('ValidationError');
+      expect(result.results[0]!.fieldErrors!.map((error) => error.path)).toEqual([['input', 'set', 'listId']]);
+      // Existence is checked first, as moveTask does: a missing task is NotFoundError.
+      expect(result.results[1]).toEqual(NOT_FOUND);
     }
     expect(await api.task(a.id)).toEqual(a);
   });
@@ -806,7 +815,7 @@ describe('updateTasks', () => {
     expect(again.results[0]!.task).toEqual(removed.results[0]!.task);
   });
 
-  it('a foreign or missing label id fails every item with a ValidationError on ["input","set","addLabelIds","0"]', async () => {
+  it('a foreign or missing label id fails every task found with a ValidationError on ["input","set","addLabelIds","0"]', async () => {
     const label = await api.createLabel('mine');
     const a = await api.createTask({ title: 'unchanged a' });
     const b = await api.createTask({ title: 'unchanged b' });
@@ -815,7 +824,8 @@ describe('updateTasks', () => {
       const result = await api.updateTasks([a.id, missingTaskId(), b.id], { addLabelIds: [foreign, label.id], priority: 'HIGH', completed: true });
       expect(result.changedCount).toBe(0);
       expect(result.results).toHaveLength(3);
-      for (const item of result.results) {
+      expect(result.results[1]).toEqual(NOT_FOUND);
+      for (const item of [result.results[0]!, result.results[2]!]) {
         expect(item.__typename).toBe('ValidationError');
         expect(item.fieldErrors!.map((error) => error.path)).toEqual([['input', 'set', 'addLabelIds', '0']]);
       }

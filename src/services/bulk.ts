@@ -7,7 +7,7 @@ import type { SignedInContext } from '../context.ts';
 import { badUserInput, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { Task } from '../generated/prisma/client.ts';
 import { LABELS_PER_TASK_MAX, resolveLabelIds } from './labels.ts';
-import { nextOccurrence } from './recurrence.ts';
+import { nextOccurrence, startAtTimeOf } from './recurrence.ts';
 import { collectIssues, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { ancestorsOf, descendantsOf, WALK_LIMIT } from './task-tree.ts';
@@ -35,7 +35,7 @@ export interface BulkTaskChanges {
 }
 
 /** The stored values a bulk update writes, per task (the columns of the UPDATE … FROM unnest below). */
-type Values = Pick<Task, 'completed' | 'completedAt' | 'dueAt' | 'remindAt' | 'priority' | 'listId' | 'position'>;
+type Values = Pick<Task, 'completed' | 'completedAt' | 'dueAt' | 'remindAt' | 'priority' | 'listId' | 'position' | 'recurrenceStart'>;
 
 export async function updateTasks(ctx: SignedInContext, ids: readonly string[], set: BulkTaskChanges): Promise<BulkResult<TaskResult>[]> {
   const keys = bulkIds(ids);
@@ -47,7 +47,10 @@ export async function updateTasks(ctx: SignedInContext, ids: readonly string[], 
     return keys.map(() => error);
   }
   return inTransaction(ctx, async (tx) => {
-    // The changes themselves: their ids must be the caller's own (or every item fails the same way).
+    // Existence comes before the checks that need stored rows, as in moveTask and updateTask.
+    const tasks = await lockLive(tx, userId, keys);
+    const found = (id: string | null): id is string => id !== null && tasks.has(id);
+    // The changes themselves: their ids must be the caller's own (or every task found fails the same way).
     const issues: FieldIssue[] = [];
     const list = set.listId != null ? await ownList(tx, userId, uuidOf(set.listId, 'TaskList')) : null;
     if (set.listId != null && !list) issues.push(unresolved(['set', 'listId'], 'TaskList'));
@@ -55,14 +58,14 @@ export async function updateTasks(ctx: SignedInContext, ids: readonly string[], 
     const remove = set.removeLabelIds?.length ? await collectIssues(issues, () => resolveLabelIds(tx, userId, ['set', 'removeLabelIds'], set.removeLabelIds!)) : [];
     if (issues.length) {
       const error = new ValidationError(issues);
-      return keys.map(() => error);
+      return keys.map((id) => (found(id) ? error : new NotFoundError()));
     }
 
-    const tasks = await lockLive(tx, userId, keys);
     const labelsOf = await currentLabels(tx, userId, [...tasks.keys()]);
     const results = new Map<string, ValidationError>();
+    // In input order: tasks moved to another list are placed at its end in the order they were given.
     const valid: Task[] = [];
-    for (const task of tasks.values()) {
+    for (const task of keys.filter(found).map((id) => tasks.get(id)!)) {
       const problems: FieldIssue[] = [];
       if (set.listId !== undefined && task.parentId !== null && (list?.id ?? null) !== task.listId) {
         problems.push(setIssue('listId', 'A subtask stays in its parent\'s list: move its top-level task instead'));
@@ -84,10 +87,15 @@ export async function updateTasks(ctx: SignedInContext, ids: readonly string[], 
       if (by && by !== task.id) changedBy.get(by)!.add(task.id);
     };
     const labelChanged = new Set<string>();
+    const timeZone = set.dueAt && valid.some((task) => task.recurrence !== null) ? await timeZoneOf(tx, userId) : 'UTC';
     for (const task of valid) {
       const values: Partial<Values> = {};
       if (set.priority != null && set.priority !== task.priority) values.priority = set.priority;
-      if (set.dueAt !== undefined && !sameTime(set.dueAt, task.dueAt)) values.dueAt = set.dueAt;
+      if (set.dueAt !== undefined && !sameTime(set.dueAt, task.dueAt)) {
+        values.dueAt = set.dueAt;
+        // The rule repeats the local time of the new dueAt, as after updateTask.
+        if (task.recurrence !== null && task.dueAt && set.dueAt) values.recurrenceStart = startAtTimeOf(task.recurrenceStart ?? task.dueAt, set.dueAt, timeZone);
+      }
       if (set.listId !== undefined && task.parentId === null && (list?.id ?? null) !== task.listId) values.listId = list?.id ?? null;
       if (Object.keys(values).length) write(task, values);
       const before = labelsOf.get(task.id) ?? [];
@@ -115,7 +123,7 @@ export async function updateTasks(ctx: SignedInContext, ids: readonly string[], 
     }
     const rows = new Map((await tasksByIds(tx, userId, [...new Set([...next.keys(), ...valid.map((t) => t.id)])])).map((task) => [task.id, task]));
     return keys.map((id) => {
-      if (id === null || !tasks.has(id)) return new NotFoundError();
+      if (!found(id)) return new NotFoundError();
       const error = results.get(id);
       if (error) return error;
       return { task: rows.get(id)!, alsoChanged: [...changedBy.get(id)!].map((other) => rows.get(other)!) };
@@ -135,13 +143,11 @@ async function completeAll(tx: Tx, ctx: SignedInContext, tasks: Task[], complete
     for (const { id, root } of ancestors) if (rows.get(id)?.completed) write(rows.get(id)!, { completed: false, completedAt: null }, root);
     return;
   }
-  const timeZone = toChange.some((task) => task.recurrence)
-    ? (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } })).timeZone
-    : 'UTC';
+  const timeZone = toChange.some((task) => task.recurrence) ? await timeZoneOf(tx, userId) : 'UTC';
   const rolling = new Set<string>();
   for (const task of toChange) {
-    const due = next.get(task.id)?.dueAt ?? task.dueAt;
-    const nextDue = task.recurrence && due ? nextOccurrence(task.recurrence, task.recurrenceStart ?? due, timeZone, new Date(Math.max(due.getTime(), now.getTime()))) : null;
+    const { dueAt: due, recurrenceStart: start } = next.get(task.id) ?? task;
+    const nextDue = task.recurrence && due ? nextOccurrence(task.recurrence, start ?? due, timeZone, new Date(Math.max(due.getTime(), now.getTime()))) : null;
     if (nextDue && due) {
       rolling.add(task.id);
       write(task, { dueAt: nextDue, ...(task.remindAt && { remindAt: new Date(task.remindAt.getTime() + nextDue.getTime() - due.getTime()) }) });
@@ -178,12 +184,12 @@ async function writeAll(tx: Tx, userId: string, next: Map<string, Values>, now: 
   await tx.$executeRaw`
     UPDATE "tasks" AS t
        SET "completed" = v.completed, "completed_at" = v.completed_at, "due_at" = v.due_at, "remind_at" = v.remind_at,
-           "priority" = v.priority, "list_id" = v.list_id, "position" = v.position,
+           "priority" = v.priority, "list_id" = v.list_id, "position" = v.position, "recurrence_start" = v.recurrence_start,
            "updated_at" = ${now}, "version" = t."version" + 1
       FROM unnest(${rows.map(([id]) => id)}::uuid[], ${column('completed')}::boolean[], ${column('completedAt')}::timestamptz[],
                   ${column('dueAt')}::timestamptz[], ${column('remindAt')}::timestamptz[], ${column('priority')}::smallint[],
-                  ${column('listId')}::uuid[], ${column('position')}::text[])
-           AS v(id, completed, completed_at, due_at, remind_at, priority, list_id, position)
+                  ${column('listId')}::uuid[], ${column('position')}::text[], ${column('recurrenceStart')}::timestamptz[])
+           AS v(id, completed, completed_at, due_at, remind_at, priority, list_id, position, recurrence_start)
      WHERE t."id" = v.id AND t."user_id" = ${userId}::uuid`;
 }
 
@@ -248,8 +254,12 @@ function topmost(id: string, rootOf: Map<string, string>): string {
 }
 
 function pick(task: Task): Values {
-  const { completed, completedAt, dueAt, remindAt, priority, listId, position } = task;
-  return { completed, completedAt, dueAt, remindAt, priority, listId, position };
+  const { completed, completedAt, dueAt, remindAt, priority, listId, position, recurrenceStart } = task;
+  return { completed, completedAt, dueAt, remindAt, priority, listId, position, recurrenceStart };
+}
+
+async function timeZoneOf(tx: Tx, userId: string): Promise<string> {
+  return (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } })).timeZone;
 }
 
 function sameTime(a: Date | null, b: Date | null) {

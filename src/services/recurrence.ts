@@ -52,6 +52,16 @@ export function nextOccurrence(rule: string, start: Date, timeZone: string, afte
 }
 
 /**
+ * The start of a series whose task's dueAt moved to `dueAt`: the same day, at the new dueAt's local time. The
+ * rule repeats the wall-clock time of dueAt, while its dates (and what COUNT counts) stay those of the dueAt the
+ * rule was set with.
+ */
+export function startAtTimeOf(start: Date, dueAt: Date, timeZone: string): Date {
+  const local = (date: Date) => Temporal.Instant.fromEpochMilliseconds(date.getTime()).toZonedDateTimeISO(timeZone);
+  return new Date(local(start).withPlainTime(local(dueAt).toPlainTime()).epochMilliseconds);
+}
+
+/**
  * The IANA time zone a user typed, with its letter case corrected ("europe/kyiv" -> "Europe/Kyiv"), or null
  * when there is no such zone. Temporal keeps the name given (Intl would answer the old alias "Europe/Kiev").
  */

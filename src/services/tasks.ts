@@ -8,7 +8,7 @@ import type { SignedInContext } from '../context.ts';
 import type { Prisma, Task } from '../generated/prisma/client.ts';
 import { LABELS_PER_TASK_MAX, resolveLabelIds } from './labels.ts';
 import { keyAfter } from './ordering.ts';
-import { nextOccurrence, recurrenceProblem } from './recurrence.ts';
+import { nextOccurrence, recurrenceProblem, startAtTimeOf } from './recurrence.ts';
 import { clientId, collectIssues, insertWithClientId, throwIfAny, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { completeDescendants, descendantIds, lockTask, MAX_DEPTH, ancestorIds, reopenAncestors, reopenDescendants } from './task-tree.ts';
@@ -190,6 +190,10 @@ async function applyUpdate(tx: Tx, userId: string, task: Task, data: UpdateData,
     // Setting a rule (again) restarts it: COUNT counts from the dueAt it was set with.
     change('recurrence', data.recurrence);
     change('recurrenceStart', data.recurrence === null ? null : next.dueAt);
+  } else if (task.recurrence !== null && task.dueAt !== null && next.dueAt !== null && 'dueAt' in changes) {
+    // The rule repeats the local time of the new dueAt; its dates still count from where it was set.
+    const { timeZone } = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } });
+    change('recurrenceStart', startAtTimeOf(task.recurrenceStart ?? task.dueAt, next.dueAt, timeZone));
   }
   const issues: FieldIssue[] = [];
   if (next.recurrence !== null && next.dueAt === null) {
