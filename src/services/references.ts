@@ -40,7 +40,7 @@ export function throwIfAny(issues: FieldIssue[]): void {
 // ---- Ids that clients make ----
 
 const clientIdMessage = (typename: NodeType) =>
-  `id must be a new ${typename} id: base64url of "${typename}:<uuid>" around a fresh UUID that no object uses`;
+  `id must be a new ${typename} id: base64url of "${typename}:<uuid>" around a fresh UUID, in lower-case hex, that no object uses`;
 
 /** The uuid of a client-chosen id (undefined when none was given); malformed ids are a ValidationError on ["input","id"]. */
 export function clientId(globalId: string | null | undefined, typename: NodeType): string | undefined {
