@@ -407,7 +407,12 @@ end
     if (!line) throw new Error(`wrk printed no result:\n${out}`);
     const r = JSON.parse(line[1]!) as { requests: number; durationUs: number; p50Us: number; p99Us: number; socketErrors: number; failures: number };
     const first = /^FIRST_FAILURE (.*)$/m.exec(out);
-    if (first) console.error(`  first failure on ${target.name}: ${first[1]}`);
+    if (first) {
+      console.error(`  first failure on ${target.name}: ${first[1]}`);
+      // What the server logged about it (LOG_LEVEL=warn keeps only warnings and errors).
+      const logged = target.output().trim().split('\n').slice(-5).join('\n');
+      if (logged) console.error(`  ${target.name} logged last:\n${logged.slice(-3000)}`);
+    }
     return {
       requests: r.requests,
       rps: r.requests / (r.durationUs / 1e6),
