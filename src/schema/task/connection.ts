@@ -117,7 +117,7 @@ export const taskListArgs = builder.args((t) => ({
   last: t.int({ description: `Page size from the end (or before \`before\`): 1 to ${MAX_PAGE_SIZE}. Not together with first.` }),
   before: t.string({ description: 'Return tasks before this cursor (a startCursor or edge cursor of the same orderBy).' }),
   filter: t.field({ type: TaskFilter, description: 'Only tasks matching all of these conditions.' }),
-  orderBy: t.field({ type: TaskOrderInput, description: 'Sort order; default CREATED_AT DESC. Cursors only work with the order they were made for.' }),
+  orderBy: t.field({ type: TaskOrderInput, description: 'Sort order; default CREATED_AT DESC (Task.subtasks: POSITION ASC, manual order). Cursors only work with the order they were made for.' }),
 }));
 
 
