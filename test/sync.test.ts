@@ -732,6 +732,27 @@ describe('arguments', () => {
 
 // ---- Database round trips ----
 
+describe('a busy database', () => {
+  it('a sync page waits for a connection (or PGlite\'s one transaction) longer than Prisma\'s 2 s default', async () => {
+    const user = await newUser();
+    await user.api.createTask({ title: 'waited for' });
+    // Every connection of the test pool (5; PGlite runs one transaction at a time) held for 2.5 s.
+    const holders = testDbKind === 'postgres' ? 5 : 1;
+    let started = 0;
+    const held = Array.from({ length: holders }, () =>
+      t.database.db.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+        started++;
+        await sleep(2_500);
+      }),
+    );
+    while (started < holders) await sleep(10);
+    const page = await syncPage(user.api);
+    expect(page.changes.map((change) => change.node?.title)).toContain('waited for');
+    await Promise.all(held);
+  });
+});
+
 describe('database round trips', () => {
   const TASKS = 600;
   let user: User;

@@ -51,6 +51,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return 'url' in options ? openPostgres(options) : openPglite(options.dataDir, options.onQuery, options.prepareHere);
 }
 
+/**
+ * Every Prisma transaction (interactive, or a batch such as a sync page's snapshot) may wait up to 10 s to
+ * start: Prisma's default of 2 s failed sync pages with "Unable to start a transaction in the given time"
+ * whenever a burst of them waited for a connection (bench W6), well before the pool's own 5 s connection
+ * timeout. PGlite serves one transaction at a time, so there a write may also wait its turn that long.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
+
 async function openPostgres(options: PostgresOptions): Promise<Database> {
   // Loaded only for PostgreSQL, as PGlite is only for the embedded database.
   const [{ default: pg }, { PrismaPg }, { pgTypes }, { clientWithDeadline }] = await Promise.all([
@@ -78,7 +86,7 @@ async function openPostgres(options: PostgresOptions): Promise<Database> {
   const { onQuery } = options;
   // pool.query and transactions both end in a client's query, so watching each new client sees every statement.
   if (onQuery) pool.on('connect', (client) => watchPgClient(client, onQuery));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   const sql = postgresRunner(pool, { preparedStatements: options.preparedStatements ?? true });
   return {
     kind: 'postgres',
@@ -122,7 +130,7 @@ async function openPglite(dataDir: string | undefined, onQuery?: QueryListener, 
     throw error;
   }
   if (onQuery) watchPglite(db, onQuery);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), transactionOptions: TRANSACTION_OPTIONS });
   const sql = pgliteRunner(db);
   return {
     kind: 'pglite',

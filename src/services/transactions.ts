@@ -2,10 +2,6 @@
 import type { SignedInContext } from '../context.ts';
 import type { Tx } from './references.ts';
 
-// PGlite serves one transaction at a time, so under concurrent writes a transaction may wait its turn
-// longer than Prisma's 2 s default before it starts.
-const OPTIONS = { maxWait: 10_000, timeout: 20_000 };
-
 /**
  * Runs a user's write in one transaction that first takes the user's next change value (users.change_seq,
  * see the sync migration). That also takes the user's row lock before any task's, so two writers of one
@@ -17,7 +13,7 @@ export async function inTransaction<T>(ctx: Pick<SignedInContext, 'prisma' | 'vi
   const result = await ctx.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "taskapi_change_seq"(${ctx.viewer.userId}::uuid)`;
     return fn(tx);
-  }, OPTIONS);
+  });
   ctx.bus.publishChanges(ctx.viewer.userId);
   return result;
 }
