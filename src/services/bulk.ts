@@ -21,8 +21,11 @@ export type BulkResult<T> = T | NotFoundError | ValidationError;
 /** The uuids of 1 to 100 distinct task ids (null for one that cannot name a task); anything else changes nothing. */
 export function bulkIds(ids: readonly string[]): (string | null)[] {
   if (ids.length < 1 || ids.length > BULK_MAX) throw badUserInput(`\`ids\` must hold 1 to ${BULK_MAX} ids (got ${ids.length}).`);
-  if (new Set(ids).size !== ids.length) throw badUserInput('`ids` must not repeat an id.');
-  return ids.map((id) => uuidOf(id, 'Task'));
+  const keys = ids.map((id) => uuidOf(id, 'Task'));
+  // Compared as the tasks they name too: base64 padding or spare bits spell one id in several ways.
+  const named = keys.filter((key) => key !== null);
+  if (new Set(ids).size !== ids.length || new Set(named).size !== named.length) throw badUserInput('`ids` must not repeat an id.');
+  return keys;
 }
 
 export interface BulkTaskChanges {
