@@ -262,6 +262,13 @@ describe("the user's time zone", () => {
     expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2027-03-28T08:30:00.000Z' });
   });
 
+  it('Europe/Berlin: a new time that the rule\'s first day skipped (the March switch) is kept', async () => {
+    // Set on 28 March 2027 (02:00 to 03:00 does not exist that day), then moved to 02:30 on the 29th.
+    const task = await berlin.createTask({ title: 'gap', dueAt: '2027-03-28T07:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    await berlin.updateTask({ id: task.id, dueAt: '2027-03-29T00:30:00.000Z' });
+    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2027-03-30T00:30:00.000Z' });
+  });
+
   it('Europe/Berlin: the same after updateTasks sets dueAt, and the next completion by updateTasks rolls to it', async () => {
     const task = await berlin.createTask({ title: 'bulk moved', dueAt: '2027-03-25T08:00:00.000Z', recurrence: 'FREQ=DAILY' });
     const UPDATE = 'mutation ($input: UpdateTasksInput!) { updateTasks(input: $input) { results { __typename ... on TaskPayload { task { dueAt } } } } }';

@@ -58,7 +58,11 @@ export function nextOccurrence(rule: string, start: Date, timeZone: string, afte
  */
 export function startAtTimeOf(start: Date, dueAt: Date, timeZone: string): Date {
   const local = (date: Date) => Temporal.Instant.fromEpochMilliseconds(date.getTime()).toZonedDateTimeISO(timeZone);
-  return new Date(local(start).withPlainTime(local(dueAt).toPlainTime()).epochMilliseconds);
+  const time = local(dueAt).toPlainTime();
+  const moved = local(start).withPlainTime(time);
+  // That time may not exist on the start's day (a daylight-saving gap): Temporal would move it an hour on,
+  // and the rule would repeat that hour. The new dueAt itself then starts the series.
+  return moved.toPlainTime().equals(time) ? new Date(moved.epochMilliseconds) : dueAt;
 }
 
 /**
