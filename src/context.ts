@@ -41,8 +41,9 @@ export interface Context extends AppServices {
   /** The caller's address, for throttling. */
   clientAddress: string;
   /**
-   * In an anonymous request, the account that signup, login or refreshToken just signed into: the rows under
-   * their payload's `user` are that account's (see viewerId).
+   * The account whose `user` a signup, login or refreshToken payload has shown: the rows under it are that
+   * account's, whoever the token names (see viewerId), and so are the relations read after it in the same
+   * request: clients send an account mutation on its own.
    */
   signedInAs?: string;
   /** On a WebSocket: closes it (code 4403 when the session ends). Absent for HTTP and SSE. */

@@ -255,7 +255,7 @@ describe('the user of an AuthPayload', () => {
     'subtasks { totalCount } } } } taskLists { name openTaskCount tasks { totalCount } } labels { name tasks { totalCount } } }';
   const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { __typename ... on AuthPayload { ${TREE} } } }`;
 
-  it('shows that account\'s lists, labels and subtasks, also in an anonymous request', async () => {
+  it('shows that account\'s lists, labels and subtasks, also in an anonymous request or with another token', async () => {
     const owner = await t.signup();
     const client = organizingClient(t, owner.accessToken);
     const list = await client.createList('Errands');
@@ -280,9 +280,12 @@ describe('the user of an AuthPayload', () => {
     expect(anonymous.errors).toBeUndefined();
     expect(anonymous.data.login.user).toEqual(expected);
 
-    // The signed-in caller's own data is what the rest of the request sees: here, the owner's again.
+    // Signed in as the owner already, and switching accounts with another user's token still attached.
     const asOwner = await t.gql(LOGIN, { input }, { token: owner.accessToken });
     expect(asOwner.data.login.user).toEqual(expected);
+    const switching = await t.gql(LOGIN, { input }, { token: other.accessToken });
+    expect(switching.errors).toBeUndefined();
+    expect(switching.data.login.user).toEqual(expected);
   });
 });
 

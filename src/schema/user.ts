@@ -55,9 +55,10 @@ const AuthPayload = builder.objectRef<auth.AuthResult>('AuthPayload').implement(
       type: UserRef,
       description: 'The signed-in user.',
       resolve: (payload, _args, ctx) => {
-        // Whoever just proved they are this user may read their rows below, in this request too. Mutations
-        // run one after another, so each payload's subtree is read before the next account mutation runs.
-        if (!ctx.viewer) ctx.signedInAs = payload.user.id;
+        // Whoever just proved they are this user reads their rows below, in this request too, even with
+        // another account's token still attached (switching accounts). Mutations run one after another, so
+        // each payload's subtree is read before the next root field runs.
+        ctx.signedInAs = payload.user.id;
         return payload.user;
       },
     }),

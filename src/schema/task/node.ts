@@ -16,10 +16,10 @@ export const TaskPriority = builder.enumType('TaskPriority', {
 });
 
 /**
- * The user whose rows a loader may read: the signed-in caller, or in an anonymous request the account an
- * AuthPayload's `user` shows (its tasks, lists and labels are reachable from there, and nowhere else).
+ * The user whose rows a loader may read: the signed-in caller, or once signup, login or refreshToken has
+ * shown an account's `user`, that account (whose tasks, lists and labels are reachable from there).
  */
-export const viewerId = (ctx: Context) => ctx.viewer?.userId ?? ctx.signedInAs ?? NIL_UUID;
+export const viewerId = (ctx: Context) => ctx.signedInAs ?? ctx.viewer?.userId ?? NIL_UUID;
 
 export const TaskRef = builder.prismaNode('Task', {
   description: 'A to-do item of the signed-in user.',
