@@ -159,10 +159,6 @@ function useConnectionCost(maxCost: number, exposeLimits: boolean): Plugin {
 }
 
 /**
- * No introspection, on every transport. Yoga's useDisableIntrospection keys on the HTTP request, which a
- * graphql-ws operation does not have: it let introspection through WebSockets in production.
- */
-/**
  * No "Did you mean …?" in production: graphql-js leaves them out of validation errors (field, argument,
  * type and enum value names) and of the errors of variables that do not coerce, which come at execution.
  */
@@ -182,6 +178,10 @@ function useNoSuggestions(): Plugin {
   };
 }
 
+/**
+ * No introspection, on every transport. Yoga's useDisableIntrospection keys on the HTTP request, which a
+ * graphql-ws operation does not have: it let introspection through WebSockets in production.
+ */
 function useNoIntrospection(): Plugin {
   return {
     onValidate({ addValidationRule }) {

@@ -199,7 +199,7 @@ describe('Idempotency-Key', () => {
     expect(retry.status).toBe(401);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
     expect((await retry.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    // The same for another request under that key (otherwise 422) and while it would still run (409).
+    // The same for another request under that key (otherwise 422).
     const other = await post({ query: CREATE, variables: { title: 'other' } }, { key: 'key-revoked', token: session.accessToken });
     expect(other.status).toBe(401);
   });

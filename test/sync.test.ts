@@ -747,8 +747,11 @@ describe('a busy database', () => {
       }),
     );
     while (started < holders) await sleep(10);
+    const asked = Date.now();
     const page = await syncPage(user.api);
     expect(page.changes.map((change) => change.node?.title)).toContain('waited for');
+    // It did wait for the holders: past Prisma's old 2 s limit.
+    expect(Date.now() - asked).toBeGreaterThan(2_000);
     await Promise.all(held);
   });
 });

@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import { resolveViewer, type AppServices, type Viewer } from '../context.ts';
 
 export interface Viewers {
-  /** Runs first among the plugins that act on a request (idempotency replays, budgets, parsing). */
+  /** Rejects a bad token before yoga parses anything (plugins that act earlier, in onRequest, call `of`). */
   plugin: Plugin;
   /** The request's viewer (null when anonymous); rejects with the 401 error for a bad token. */
   of(request: Request): Promise<Viewer | null>;
