@@ -11,7 +11,7 @@ import { nextOccurrence, startAtTimeOf } from './recurrence.ts';
 import { collectIssues, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { ancestorsOf, descendantsOf, WALK_LIMIT } from './task-tree.ts';
-import { lastSiblingPosition, tasksByIds, type TaskResult } from './tasks.ts';
+import { lastSiblingPosition, tasksByIds, timeZoneOf, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
 
 export const BULK_MAX = 100;
@@ -259,10 +259,6 @@ function topmost(id: string, rootOf: Map<string, string>): string {
 function pick(task: Task): Values {
   const { completed, completedAt, dueAt, remindAt, priority, listId, position, recurrenceStart } = task;
   return { completed, completedAt, dueAt, remindAt, priority, listId, position, recurrenceStart };
-}
-
-async function timeZoneOf(tx: Tx, userId: string): Promise<string> {
-  return (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } })).timeZone;
 }
 
 function sameTime(a: Date | null, b: Date | null) {

@@ -192,8 +192,7 @@ async function applyUpdate(tx: Tx, userId: string, task: Task, data: UpdateData,
     change('recurrenceStart', data.recurrence === null ? null : next.dueAt);
   } else if (task.recurrence !== null && task.dueAt !== null && next.dueAt !== null && 'dueAt' in changes) {
     // The rule repeats the local time of the new dueAt; its dates still count from where it was set.
-    const { timeZone } = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } });
-    change('recurrenceStart', startAtTimeOf(task.recurrenceStart ?? task.dueAt, next.dueAt, timeZone));
+    change('recurrenceStart', startAtTimeOf(task.recurrenceStart ?? task.dueAt, next.dueAt, await timeZoneOf(tx, userId)));
   }
   const issues: FieldIssue[] = [];
   if (next.recurrence !== null && next.dueAt === null) {
@@ -240,6 +239,11 @@ async function nextLabels(tx: Tx, userId: string, task: Task, data: UpdateData, 
   return unchanged ? null : wanted;
 }
 
+/** The user's IANA time zone, in which recurring tasks repeat. */
+export async function timeZoneOf(tx: Tx, userId: string): Promise<string> {
+  return (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } })).timeZone;
+}
+
 /**
  * What completing or reopening a task directly does. Completing a recurring task moves its dueAt (and
  * remindAt by as much) to the next occurrence after both the old dueAt and now, reopens its descendants
@@ -248,9 +252,9 @@ async function nextLabels(tx: Tx, userId: string, task: Task, data: UpdateData, 
  */
 async function completionEffects(tx: Tx, userId: string, task: Task, completed: boolean, now: Date) {
   if (completed && task.recurrence !== null && task.dueAt !== null) {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } });
+    const timeZone = await timeZoneOf(tx, userId);
     const after = new Date(Math.max(task.dueAt.getTime(), now.getTime()));
-    const next = nextOccurrence(task.recurrence, task.recurrenceStart ?? task.dueAt, user.timeZone, after);
+    const next = nextOccurrence(task.recurrence, task.recurrenceStart ?? task.dueAt, timeZone, after);
     if (next) {
       const shift = next.getTime() - task.dueAt.getTime();
       return {
