@@ -80,12 +80,14 @@ describe('tracing with an in-memory exporter', () => {
     // Only root fields get spans: not Task.title, not the connection's edges.
     expect(spans.some((span) => span.name.startsWith('Task.') || span.name.includes('edges'))).toBe(false);
 
-    // The page of tasks is read by SQL under Query.tasks; the session check under the operation (context).
+    // The page of tasks is read by SQL under Query.tasks. The session check comes first, directly under the
+    // HTTP request: the token is checked before the body is read, so before the operation starts.
     const sql = spans.filter(isSql);
+    for (const span of sql) expect(span.kind).toBe(SpanKind.CLIENT);
+    const isSessionCheck = (span: (typeof sql)[number]) => /"sessions"/.test(String(span.attributes['db.query.text']));
     expect(sql.some((span) => ancestors(span).includes('Query.tasks') && /"tasks"/.test(String(span.attributes['db.query.text'])))).toBe(true);
-    expect(sql.some((span) => ancestors(span)[0] !== undefined && !ancestors(span).some((name) => name.startsWith('Query.')) && /"sessions"/.test(String(span.attributes['db.query.text'])))).toBe(true);
-    for (const span of sql) {
-      expect(span.kind).toBe(SpanKind.CLIENT);
+    expect(sql.filter(isSessionCheck).map(ancestors)).toEqual([['POST /graphql']]);
+    for (const span of sql.filter((span) => !isSessionCheck(span))) {
       expect(ancestors(span).slice(-2)).toEqual(['query MyTasks', 'POST /graphql']);
     }
     // Every span of the request ended inside its HTTP span's trace.
