@@ -3,9 +3,11 @@ import { GraphQLScalarType, Kind } from 'graphql';
 import { badUserInput } from './errors.ts';
 
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
-// PostgreSQL timestamptz and JavaScript Date both hold these comfortably.
-const MIN = Date.UTC(1, 0, 1);
-const MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+// PostgreSQL timestamptz and JavaScript Date both hold these comfortably. (Date.UTC reads years 0 to 99 as
+// 1900 to 1999, so the first instant is spelled out.)
+const MIN = Date.parse('0001-01-01T00:00:00.000Z');
+/** The last instant a DateTime can be: nothing the API computes may go past it. */
+export const DATE_TIME_MAX = Date.parse('9999-12-31T23:59:59.999Z');
 
 export function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string') {
@@ -25,7 +27,7 @@ export function parseDateTime(value: unknown): Date {
   }
   const date = new Date(value);
   const time = date.getTime();
-  if (Number.isNaN(time) || time < MIN || time > MAX) {
+  if (Number.isNaN(time) || time < MIN || time > DATE_TIME_MAX) {
     throw badUserInput(`DateTime "${value}" is out of range (0001-01-01 to 9999-12-31).`);
   }
   return date;

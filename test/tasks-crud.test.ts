@@ -219,6 +219,18 @@ describe('DateTime input', () => {
     expect((await api.create({ title: 'b', dueAt: '2026-07-04T12:00:00.5Z' })).dueAt).toBe('2026-07-04T12:00:00.500Z');
     expect((await api.create({ title: 'c', dueAt: '9999-12-31T23:59:59.999Z' })).dueAt).toBe('9999-12-31T23:59:59.999Z');
   });
+
+  it('takes every date from 0001-01-01 to 9999-12-31, stored and read back as given', async () => {
+    for (const dueAt of ['0001-01-01T00:00:00.000Z', '0099-06-15T08:00:00.000Z', '1000-01-01T00:00:00.000Z', '1900-06-01T00:00:00.000Z']) {
+      const task = await api.create({ title: `dated ${dueAt}`, dueAt });
+      expect(task.dueAt).toBe(dueAt);
+      expect((await api.task(task.id))!.dueAt).toBe(dueAt);
+      const res = await api.gql('query ($d: DateTime) { tasks(filter: { dueBefore: $d }) { totalCount } }', { d: dueAt });
+      expect(res.errors, dueAt).toBeUndefined();
+    }
+    // One millisecond before the first instant (year 0) is out of range.
+    expectBadUserInput(await api.mutateRaw('createTask', { title: 'year 0', dueAt: '0001-01-01T00:00:00+00:01' }));
+  });
 });
 
 describe('enum input', () => {
