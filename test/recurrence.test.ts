@@ -346,6 +346,21 @@ describe('the end of a rule', () => {
     expect((await complete(api, task.id)).task).toMatchObject({ completed: true, dueAt: '2027-05-03T10:00:00.000Z' });
   });
 
+  it('a next occurrence past 9999-12-31 (the last DateTime) ends the rule: the task completes normally', async () => {
+    const late = await api.createTask({ title: 'last day', dueAt: '9999-12-31T12:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    expect((await complete(api, late.id)).task).toMatchObject({ completed: true, dueAt: '9999-12-31T12:00:00.000Z' });
+    // The due date has a next day, its reminder (a day and a half later) would not: also the end.
+    const reminded = await api.createTask({ title: 'late reminder', dueAt: '9999-12-30T12:00:00.000Z', remindAt: '9999-12-31T23:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    expect((await complete(api, reminded.id)).task).toMatchObject({ completed: true, dueAt: '9999-12-30T12:00:00.000Z', remindAt: '9999-12-31T23:00:00.000Z' });
+    const bulk = await api.createTask({ title: 'bulk last day', dueAt: '9999-12-31T12:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    const res = await api.gql(
+      'mutation ($input: UpdateTasksInput!) { updateTasks(input: $input) { results { __typename ... on TaskPayload { task { completed dueAt } } } } }',
+      { input: { ids: [bulk.id], set: { completed: true } } },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.updateTasks.results[0].task).toEqual({ completed: true, dueAt: '9999-12-31T12:00:00.000Z' });
+  });
+
   it('a recurring subtask completed by a cascade completes normally without rolling', async () => {
     const parent = await api.createTask({ title: 'project' });
     const sub = await api.createTask({ title: 'weekly sync', parentId: parent.id, dueAt: FUTURE, recurrence: 'FREQ=WEEKLY', remindAt: FUTURE });

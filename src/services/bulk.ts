@@ -7,7 +7,7 @@ import type { SignedInContext } from '../context.ts';
 import { badUserInput, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { Task } from '../generated/prisma/client.ts';
 import { LABELS_PER_TASK_MAX, resolveLabelIds } from './labels.ts';
-import { nextOccurrence, startAtTimeOf } from './recurrence.ts';
+import { rollForward, startAtTimeOf } from './recurrence.ts';
 import { collectIssues, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { ancestorsOf, descendantsOf, WALK_LIMIT } from './task-tree.ts';
@@ -149,11 +149,11 @@ async function completeAll(tx: Tx, ctx: SignedInContext, tasks: Task[], complete
   const timeZone = toChange.some((task) => task.recurrence) ? await timeZoneOf(tx, userId) : 'UTC';
   const rolling = new Set<string>();
   for (const task of toChange) {
-    const { dueAt: due, recurrenceStart: start } = next.get(task.id) ?? task;
-    const nextDue = task.recurrence && due ? nextOccurrence(task.recurrence, start ?? due, timeZone, new Date(Math.max(due.getTime(), now.getTime()))) : null;
-    if (nextDue && due) {
+    const { dueAt: due, recurrenceStart: start, remindAt } = next.get(task.id) ?? task;
+    const rolled = task.recurrence && due ? rollForward(task.recurrence, start ?? due, due, remindAt, timeZone, now) : null;
+    if (rolled) {
       rolling.add(task.id);
-      write(task, { dueAt: nextDue, ...(task.remindAt && { remindAt: new Date(task.remindAt.getTime() + nextDue.getTime() - due.getTime()) }) });
+      write(task, rolled);
     } else {
       write(task, { completed: true, completedAt: now });
     }

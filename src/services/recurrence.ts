@@ -3,6 +3,7 @@
 // (the Date-based `rrule` package computes in UTC and shifts by an hour after a switch).
 import { RRuleTemporal } from 'rrule-temporal';
 import { Temporal } from 'temporal-polyfill';
+import { DATE_TIME_MAX } from '../scalars.ts';
 
 const FREQS = new Set(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
 const ALLOWED_PARTS = new Set(['FREQ', 'INTERVAL', 'BYDAY', 'BYMONTHDAY', 'BYMONTH', 'COUNT', 'UNTIL']);
@@ -49,6 +50,26 @@ export function nextOccurrence(rule: string, start: Date, timeZone: string, afte
   const dtstart = Temporal.Instant.fromEpochMilliseconds(start.getTime()).toZonedDateTimeISO(timeZone);
   const next = build(rule, dtstart).next(after, false);
   return next ? new Date(next.epochMilliseconds) : null;
+}
+
+/**
+ * Where a repeating task completed directly goes: its dueAt to the first occurrence after both the old
+ * dueAt and `now`, its remindAt by as much. Null when the rule has no further occurrence, or its next one
+ * (or the moved reminder) would fall past 9999-12-31, the last DateTime: then the task completes normally.
+ */
+export function rollForward(
+  rule: string,
+  start: Date,
+  dueAt: Date,
+  remindAt: Date | null,
+  timeZone: string,
+  now: Date,
+): { dueAt: Date; remindAt?: Date } | null {
+  const next = nextOccurrence(rule, start, timeZone, new Date(Math.max(dueAt.getTime(), now.getTime())));
+  if (!next || next.getTime() > DATE_TIME_MAX) return null;
+  if (!remindAt) return { dueAt: next };
+  const reminder = remindAt.getTime() + next.getTime() - dueAt.getTime();
+  return reminder > DATE_TIME_MAX ? null : { dueAt: next, remindAt: new Date(reminder) };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { SignedInContext } from '../context.ts';
 import type { Prisma, Task } from '../generated/prisma/client.ts';
 import { LABELS_PER_TASK_MAX, resolveLabelIds } from './labels.ts';
 import { keyAfter } from './ordering.ts';
-import { nextOccurrence, recurrenceProblem, startAtTimeOf } from './recurrence.ts';
+import { recurrenceProblem, rollForward, startAtTimeOf } from './recurrence.ts';
 import { clientId, collectIssues, insertWithClientId, throwIfAny, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { completeDescendants, descendantIds, lockTask, MAX_DEPTH, ancestorIds, reopenAncestors, reopenDescendants } from './task-tree.ts';
@@ -253,15 +253,8 @@ export async function timeZoneOf(tx: Tx, userId: string): Promise<string> {
 async function completionEffects(tx: Tx, userId: string, task: Task, completed: boolean, now: Date) {
   if (completed && task.recurrence !== null && task.dueAt !== null) {
     const timeZone = await timeZoneOf(tx, userId);
-    const after = new Date(Math.max(task.dueAt.getTime(), now.getTime()));
-    const next = nextOccurrence(task.recurrence, task.recurrenceStart ?? task.dueAt, timeZone, after);
-    if (next) {
-      const shift = next.getTime() - task.dueAt.getTime();
-      return {
-        changes: { dueAt: next, ...(task.remindAt && { remindAt: new Date(task.remindAt.getTime() + shift) }) },
-        alsoChanged: await reopenDescendants(tx, userId, task.id, now),
-      };
-    }
+    const next = rollForward(task.recurrence, task.recurrenceStart ?? task.dueAt, task.dueAt, task.remindAt, timeZone, now);
+    if (next) return { changes: next, alsoChanged: await reopenDescendants(tx, userId, task.id, now) };
   }
   if (completed) return { changes: { completed, completedAt: now }, alsoChanged: await completeDescendants(tx, userId, task.id, now) };
   return { changes: { completed, completedAt: null }, alsoChanged: await reopenAncestors(tx, userId, task.id, now) };
