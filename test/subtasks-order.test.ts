@@ -841,6 +841,12 @@ describe('versions', () => {
     expectFieldError(await api.run('updateTask', { id: missing, title: '', expectedVersion: 99 }), 'title');
     expectFieldError(await api.run('updateTask', { id: task.id, title: '   ', expectedVersion: 99 }), 'title');
     expect((await api.run('moveTask', { id: missing, afterId: kid.id, beforeId: kid.id, expectedVersion: 99 })).__typename).toBe('ValidationError');
+    // A task as its own parent or neighbour is the input alone too, whether it exists or its version matches.
+    for (const id of [task.id, missing]) {
+      expectFieldError(await api.run('moveTask', { id, parentId: id, expectedVersion: 99 }), 'parentId');
+      expectFieldError(await api.run('moveTask', { id, afterId: id, expectedVersion: 99 }), 'afterId');
+      expectFieldError(await api.run('moveTask', { id, beforeId: id, expectedVersion: 99 }), 'beforeId');
+    }
     // Existence before expectedVersion.
     expectNotFound(await api.run('updateTask', { id: missing, title: 'Fine', expectedVersion: 99 }));
     expectNotFound(await api.run('setTaskCompleted', { id: missing, completed: true, expectedVersion: 99 }));

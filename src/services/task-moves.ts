@@ -24,6 +24,14 @@ export async function moveTask(ctx: SignedInContext, id: string | null, input: M
   if (input.afterId != null && input.beforeId != null) {
     throw new ValidationError([{ path: ['input', 'beforeId'], message: 'Give afterId or beforeId, not both (neither puts the task last)' }]);
   }
+  // The input alone says a task is its own parent or neighbour: that comes before existence and version.
+  const itself = (ref: string | null | undefined) => ref != null && id !== null && uuidOf(ref, 'Task') === id;
+  if (itself(input.parentId)) {
+    throw new ValidationError([{ path: ['input', 'parentId'], message: 'A task cannot move under itself or one of its subtasks' }]);
+  }
+  for (const field of ['afterId', 'beforeId'] as const) {
+    if (itself(input[field])) throw new ValidationError([{ ...unresolved([field], 'Task'), message: siblingMessage(field) }]);
+  }
   const userId = ctx.viewer.userId;
   return inTransaction(ctx, async (tx) => {
     const task = await lockTask(tx, userId, id, input.expectedVersion);
@@ -96,10 +104,13 @@ async function placeAmongSiblings(tx: Tx, userId: string, task: Task, group: { l
   const anchor = await liveTask(tx, userId, uuidOf(input[field]!, 'Task'));
   const isSibling = anchor && anchor.id !== task.id && (group.parentId ? anchor.parentId === group.parentId : anchor.parentId === null && anchor.listId === group.listId);
   if (!anchor || !isSibling) {
-    throw new ValidationError([{ ...unresolved([field], 'Task'), message: `${field} must be one of your tasks that is a sibling at the destination (same list and parent), not the task itself` }]);
+    throw new ValidationError([{ ...unresolved([field], 'Task'), message: siblingMessage(field) }]);
   }
   const side: Side = field === 'afterId' ? 'after' : 'before';
   if (sameGroup && (await neighbour(task, side === 'after' ? 'before' : 'after'))?.id === anchor.id) return task.position;
   const far = (await neighbour(anchor, side))?.position ?? null;
   return side === 'after' ? keyBetween(anchor.position, far) : keyBetween(far, anchor.position);
 }
+
+const siblingMessage = (field: string) =>
+  `${field} must be one of your tasks that is a sibling at the destination (same list and parent), not the task itself`;
