@@ -65,11 +65,11 @@ describe("another user's lists, labels and tasks behave exactly like ids that do
     a.home = await alice.createList('Home');
     a.urgent = await alice.createLabel('urgent', { color: '#AA0000' });
     a.later = await alice.createLabel('Later');
-    a.plan = await alice.createTask({ title: 'A plan', listId: a.work.id, labelIds: [a.urgent.id, a.later.id], dueAt: '2027-02-01T10:00:00.000Z' });
+    a.plan = await alice.createTask({ title: 'A plan', listId: a.work.id, labelIds: [a.urgent.id, a.later.id], dueAt: '2055-02-01T10:00:00.000Z' });
     a.sub = await alice.createTask({ title: 'A sub', parentId: a.plan.id, labelIds: [a.later.id] });
     a.subsub = await alice.createTask({ title: 'A subsub', parentId: a.sub.id });
     a.inbox = await alice.createTask({ title: 'A inbox', labelIds: [a.urgent.id], completed: true });
-    a.home1 = await alice.createTask({ title: 'A home', listId: a.home.id, dueAt: '2027-03-01T08:00:00.000Z', recurrence: 'FREQ=WEEKLY', remindAt: '2027-03-01T07:00:00.000Z' });
+    a.home1 = await alice.createTask({ title: 'A home', listId: a.home.id, dueAt: '2055-03-01T08:00:00.000Z', recurrence: 'FREQ=WEEKLY', remindAt: '2055-03-01T07:00:00.000Z' });
     a.home2 = await alice.createTask({ title: 'A home 2', listId: a.home.id });
     // Bob uses the same names: names are unique per user only.
     b.work = await bob.createList('Work');

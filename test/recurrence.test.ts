@@ -17,7 +17,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
 /** A due date far enough ahead that "now" never decides the next occurrence. */
-const FUTURE = '2027-06-10T09:30:00.000Z';
+const FUTURE = '2055-06-10T09:30:00.000Z';
 
 const COMPLETE_WAYS = {
   setTaskCompleted: (c: OrganizingClient, id: string) => c.mutate('setTaskCompleted', { id, completed: true }),
@@ -67,7 +67,7 @@ describe('RRULE validation', () => {
     ['BYHOUR', 'FREQ=DAILY;BYHOUR=9'],
     ['BYMINUTE', 'FREQ=DAILY;BYMINUTE=30'],
     ['BYSETPOS', 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1'],
-    ['DTSTART', 'DTSTART=20270101T090000Z;FREQ=DAILY'],
+    ['DTSTART', 'DTSTART=20550101T090000Z;FREQ=DAILY'],
     ['WKST', 'FREQ=WEEKLY;WKST=SU;BYDAY=MO'],
     ['BYWEEKNO', 'FREQ=YEARLY;BYWEEKNO=20'],
     ['BYYEARDAY', 'FREQ=YEARLY;BYYEARDAY=100'],
@@ -163,30 +163,30 @@ describe.each(Object.keys(COMPLETE_WAYS) as (keyof typeof COMPLETE_WAYS)[])('com
   });
 
   it('with a dueAt in the future: moves dueAt to the next occurrence after it', async () => {
-    const daily = await api.createTask({ title: 'daily', dueAt: FUTURE, recurrence: 'FREQ=DAILY', remindAt: '2027-06-09T09:30:00.000Z' });
+    const daily = await api.createTask({ title: 'daily', dueAt: FUTURE, recurrence: 'FREQ=DAILY', remindAt: '2055-06-09T09:30:00.000Z' });
     const rolled = (await complete(api, daily.id, way)).task!;
     expect(rolled).toMatchObject({
       completed: false,
       completedAt: null,
-      dueAt: '2027-06-11T09:30:00.000Z',
-      remindAt: '2027-06-10T09:30:00.000Z',
+      dueAt: '2055-06-11T09:30:00.000Z',
+      remindAt: '2055-06-10T09:30:00.000Z',
       version: daily.version + 1,
     });
 
     const fortnightly = await api.createTask({ title: 'fortnightly', dueAt: FUTURE, recurrence: 'FREQ=WEEKLY;INTERVAL=2' });
     const next = await complete(api, fortnightly.id, way);
-    expect(next.task).toMatchObject({ completed: false, dueAt: '2027-06-24T09:30:00.000Z', remindAt: null, version: fortnightly.version + 1 });
+    expect(next.task).toMatchObject({ completed: false, dueAt: '2055-06-24T09:30:00.000Z', remindAt: null, version: fortnightly.version + 1 });
     expect(next.alsoChanged).toEqual([]);
     const again = (await complete(api, fortnightly.id, way)).task!;
-    expect(again).toMatchObject({ completed: false, dueAt: '2027-07-08T09:30:00.000Z', version: fortnightly.version + 2 });
+    expect(again).toMatchObject({ completed: false, dueAt: '2055-07-08T09:30:00.000Z', version: fortnightly.version + 2 });
   });
 });
 
 describe('the next occurrence follows the rule', () => {
   it('BYMONTHDAY=31 skips the months without a 31st', async () => {
-    const task = await api.createTask({ title: 'month end', dueAt: '2027-01-31T12:00:00.000Z', recurrence: 'FREQ=MONTHLY;BYMONTHDAY=31' });
-    expect((await complete(api, task.id)).task!.dueAt).toBe('2027-03-31T12:00:00.000Z');
-    expect((await complete(api, task.id)).task!.dueAt).toBe('2027-05-31T12:00:00.000Z');
+    const task = await api.createTask({ title: 'month end', dueAt: '2055-01-31T12:00:00.000Z', recurrence: 'FREQ=MONTHLY;BYMONTHDAY=31' });
+    expect((await complete(api, task.id)).task!.dueAt).toBe('2055-03-31T12:00:00.000Z');
+    expect((await complete(api, task.id)).task!.dueAt).toBe('2055-05-31T12:00:00.000Z');
   });
 
   it('a dueAt only just past moves one interval on, not two', async () => {
@@ -222,128 +222,128 @@ describe("the user's time zone", () => {
   });
 
   it('Europe/Berlin: a daily 09:00 task stays at 09:00 local across the March switch; remindAt moves by as much', async () => {
-    // 2027-03-28 is the last Sunday of March: 09:00 CET is 08:00Z, 09:00 CEST is 07:00Z.
-    const task = await berlin.createTask({ title: 'standup', dueAt: '2027-03-27T08:00:00.000Z', recurrence: 'FREQ=DAILY', remindAt: '2027-03-27T07:45:00.000Z' });
+    // 2055-03-28 is the last Sunday of March: 09:00 CET is 08:00Z, 09:00 CEST is 07:00Z.
+    const task = await berlin.createTask({ title: 'standup', dueAt: '2055-03-27T08:00:00.000Z', recurrence: 'FREQ=DAILY', remindAt: '2055-03-27T07:45:00.000Z' });
     const first = (await complete(berlin, task.id)).task!;
-    expect(first).toMatchObject({ dueAt: '2027-03-28T07:00:00.000Z', remindAt: '2027-03-28T06:45:00.000Z', completed: false });
+    expect(first).toMatchObject({ dueAt: '2055-03-28T07:00:00.000Z', remindAt: '2055-03-28T06:45:00.000Z', completed: false });
     const second = (await complete(berlin, task.id)).task!;
-    expect(second).toMatchObject({ dueAt: '2027-03-29T07:00:00.000Z', remindAt: '2027-03-29T06:45:00.000Z', completed: false });
+    expect(second).toMatchObject({ dueAt: '2055-03-29T07:00:00.000Z', remindAt: '2055-03-29T06:45:00.000Z', completed: false });
   });
 
   it('America/New_York: a daily 09:00 task stays at 09:00 local across the November switch', async () => {
-    // 2027-11-07 is the first Sunday of November: 09:00 EDT is 13:00Z, 09:00 EST is 14:00Z.
-    expect(await dueDates(newYork, { dueAt: '2027-11-06T13:00:00.000Z', recurrence: 'FREQ=DAILY' }, 2)).toEqual([
-      '2027-11-07T14:00:00.000Z',
-      '2027-11-08T14:00:00.000Z',
+    // 2055-11-07 is the first Sunday of November: 09:00 EDT is 13:00Z, 09:00 EST is 14:00Z.
+    expect(await dueDates(newYork, { dueAt: '2055-11-06T13:00:00.000Z', recurrence: 'FREQ=DAILY' }, 2)).toEqual([
+      '2055-11-07T14:00:00.000Z',
+      '2055-11-08T14:00:00.000Z',
     ]);
   });
 
   it('Europe/Berlin: a weekly BYDAY rule keeps its local time across the switch', async () => {
-    // Thursday 2027-03-25 18:30 CET; then Monday 29th and Thursday 1st April at 18:30 CEST.
-    expect(await dueDates(berlin, { dueAt: '2027-03-25T17:30:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,TH' }, 3)).toEqual([
-      '2027-03-29T16:30:00.000Z',
-      '2027-04-01T16:30:00.000Z',
-      '2027-04-05T16:30:00.000Z',
+    // Thursday 2055-03-25 18:30 CET; then Monday 29th and Thursday 1st April at 18:30 CEST.
+    expect(await dueDates(berlin, { dueAt: '2055-03-25T17:30:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,TH' }, 3)).toEqual([
+      '2055-03-29T16:30:00.000Z',
+      '2055-04-01T16:30:00.000Z',
+      '2055-04-05T16:30:00.000Z',
     ]);
   });
 
   it('America/New_York: BYDAY names local weekdays (Monday 21:00 EST is Tuesday in UTC)', async () => {
-    expect(await dueDates(newYork, { dueAt: '2027-01-05T02:00:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE' }, 2)).toEqual([
-      '2027-01-07T02:00:00.000Z',
-      '2027-01-12T02:00:00.000Z',
+    expect(await dueDates(newYork, { dueAt: '2055-01-05T02:00:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE' }, 2)).toEqual([
+      '2055-01-07T02:00:00.000Z',
+      '2055-01-12T02:00:00.000Z',
     ]);
   });
 
   it('Europe/Berlin: after dueAt moves to another time of day, the rule repeats the new local time', async () => {
     // Set at 09:00 CET on 25 March, moved to 10:30 CET on the 26th; after the switch 10:30 CEST is 08:30Z.
-    const task = await berlin.createTask({ title: 'moved standup', dueAt: '2027-03-25T08:00:00.000Z', recurrence: 'FREQ=DAILY' });
-    await berlin.updateTask({ id: task.id, dueAt: '2027-03-26T09:30:00.000Z' });
-    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2027-03-27T09:30:00.000Z' });
-    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2027-03-28T08:30:00.000Z' });
+    const task = await berlin.createTask({ title: 'moved standup', dueAt: '2055-03-25T08:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    await berlin.updateTask({ id: task.id, dueAt: '2055-03-26T09:30:00.000Z' });
+    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2055-03-27T09:30:00.000Z' });
+    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2055-03-28T08:30:00.000Z' });
   });
 
   it('Europe/Berlin: a new time that the rule\'s first day skipped (the March switch) is kept', async () => {
-    // Set on 28 March 2027 (02:00 to 03:00 does not exist that day), then moved to 02:30 on the 29th.
-    const task = await berlin.createTask({ title: 'gap', dueAt: '2027-03-28T07:00:00.000Z', recurrence: 'FREQ=DAILY' });
-    await berlin.updateTask({ id: task.id, dueAt: '2027-03-29T00:30:00.000Z' });
-    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2027-03-30T00:30:00.000Z' });
+    // Set on 28 March 2055 (02:00 to 03:00 does not exist that day), then moved to 02:30 on the 29th.
+    const task = await berlin.createTask({ title: 'gap', dueAt: '2055-03-28T07:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    await berlin.updateTask({ id: task.id, dueAt: '2055-03-29T00:30:00.000Z' });
+    expect((await complete(berlin, task.id)).task).toMatchObject({ dueAt: '2055-03-30T00:30:00.000Z' });
   });
 
   it('Europe/Berlin: the same after updateTasks sets dueAt, and the next completion by updateTasks rolls to it', async () => {
-    const task = await berlin.createTask({ title: 'bulk moved', dueAt: '2027-03-25T08:00:00.000Z', recurrence: 'FREQ=DAILY' });
+    const task = await berlin.createTask({ title: 'bulk moved', dueAt: '2055-03-25T08:00:00.000Z', recurrence: 'FREQ=DAILY' });
     const UPDATE = 'mutation ($input: UpdateTasksInput!) { updateTasks(input: $input) { results { __typename ... on TaskPayload { task { dueAt } } } } }';
-    const moved = await berlin.gql(UPDATE, { input: { ids: [task.id], set: { dueAt: '2027-03-27T17:00:00.000Z' } } });
-    expect(moved.data.updateTasks.results[0].task.dueAt).toBe('2027-03-27T17:00:00.000Z');
+    const moved = await berlin.gql(UPDATE, { input: { ids: [task.id], set: { dueAt: '2055-03-27T17:00:00.000Z' } } });
+    expect(moved.data.updateTasks.results[0].task.dueAt).toBe('2055-03-27T17:00:00.000Z');
     const rolled = await berlin.gql(UPDATE, { input: { ids: [task.id], set: { completed: true } } });
     // 18:00 CET on the 27th, then 18:00 CEST (16:00Z) on the 28th.
-    expect(rolled.data.updateTasks.results[0].task.dueAt).toBe('2027-03-28T16:00:00.000Z');
+    expect(rolled.data.updateTasks.results[0].task.dueAt).toBe('2055-03-28T16:00:00.000Z');
   });
 
   it('with timeZone UTC the same rules keep the UTC hour and UTC weekdays', async () => {
     const utc = await userIn('UTC');
-    expect(await dueDates(utc, { dueAt: '2027-03-27T08:00:00.000Z', recurrence: 'FREQ=DAILY' }, 2)).toEqual([
-      '2027-03-28T08:00:00.000Z',
-      '2027-03-29T08:00:00.000Z',
+    expect(await dueDates(utc, { dueAt: '2055-03-27T08:00:00.000Z', recurrence: 'FREQ=DAILY' }, 2)).toEqual([
+      '2055-03-28T08:00:00.000Z',
+      '2055-03-29T08:00:00.000Z',
     ]);
-    expect(await dueDates(utc, { dueAt: '2027-11-06T13:00:00.000Z', recurrence: 'FREQ=DAILY' }, 1)).toEqual(['2027-11-07T13:00:00.000Z']);
-    expect(await dueDates(utc, { dueAt: '2027-03-25T17:30:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,TH' }, 2)).toEqual([
-      '2027-03-29T17:30:00.000Z',
-      '2027-04-01T17:30:00.000Z',
+    expect(await dueDates(utc, { dueAt: '2055-11-06T13:00:00.000Z', recurrence: 'FREQ=DAILY' }, 1)).toEqual(['2055-11-07T13:00:00.000Z']);
+    expect(await dueDates(utc, { dueAt: '2055-03-25T17:30:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,TH' }, 2)).toEqual([
+      '2055-03-29T17:30:00.000Z',
+      '2055-04-01T17:30:00.000Z',
     ]);
-    // 2027-01-05T02:00Z is a Tuesday in UTC: the next Monday or Wednesday is Wednesday the 6th.
-    expect(await dueDates(utc, { dueAt: '2027-01-05T02:00:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE' }, 2)).toEqual([
-      '2027-01-06T02:00:00.000Z',
-      '2027-01-11T02:00:00.000Z',
+    // 2055-01-05T02:00Z is a Tuesday in UTC: the next Monday or Wednesday is Wednesday the 6th.
+    expect(await dueDates(utc, { dueAt: '2055-01-05T02:00:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE' }, 2)).toEqual([
+      '2055-01-06T02:00:00.000Z',
+      '2055-01-11T02:00:00.000Z',
     ]);
   });
 });
 
 describe('the end of a rule', () => {
   it('COUNT=3 (dueAt is the first occurrence): two completions roll forward, the third completes the task and its open subtasks', async () => {
-    const task = await api.createTask({ title: 'three times', dueAt: '2027-05-01T10:00:00.000Z', recurrence: 'FREQ=DAILY;COUNT=3' });
+    const task = await api.createTask({ title: 'three times', dueAt: '2055-05-01T10:00:00.000Z', recurrence: 'FREQ=DAILY;COUNT=3' });
     const sub = await api.createTask({ title: 'step', parentId: task.id });
     const first = await complete(api, task.id);
-    expect(first.task).toMatchObject({ completed: false, dueAt: '2027-05-02T10:00:00.000Z', version: task.version + 1 });
+    expect(first.task).toMatchObject({ completed: false, dueAt: '2055-05-02T10:00:00.000Z', version: task.version + 1 });
     expect(first.alsoChanged).toEqual([]);
     const second = await complete(api, task.id);
-    expect(second.task).toMatchObject({ completed: false, dueAt: '2027-05-03T10:00:00.000Z', version: task.version + 2 });
+    expect(second.task).toMatchObject({ completed: false, dueAt: '2055-05-03T10:00:00.000Z', version: task.version + 2 });
     const before = Date.now();
     const third = await complete(api, task.id);
-    expect(third.task).toMatchObject({ completed: true, dueAt: '2027-05-03T10:00:00.000Z', recurrence: 'FREQ=DAILY;COUNT=3', version: task.version + 3 });
+    expect(third.task).toMatchObject({ completed: true, dueAt: '2055-05-03T10:00:00.000Z', recurrence: 'FREQ=DAILY;COUNT=3', version: task.version + 3 });
     expect(Date.parse(third.task!.completedAt!)).toBeGreaterThanOrEqual(before - 2_000);
     expect(third.alsoChanged!.map((x) => x.id)).toEqual([sub.id]);
     expect(third.alsoChanged![0]).toMatchObject({ completed: true, completedAt: third.task!.completedAt });
   });
 
   it('UNTIL: the task completes normally once no occurrence is left', async () => {
-    const task = await api.createTask({ title: 'until', dueAt: '2027-05-02T10:00:00.000Z', recurrence: 'FREQ=DAILY;UNTIL=20270503T235959Z' });
-    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2027-05-03T10:00:00.000Z' });
+    const task = await api.createTask({ title: 'until', dueAt: '2055-05-02T10:00:00.000Z', recurrence: 'FREQ=DAILY;UNTIL=20550503T235959Z' });
+    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2055-05-03T10:00:00.000Z' });
     const last = (await complete(api, task.id)).task!;
-    expect(last).toMatchObject({ completed: true, dueAt: '2027-05-03T10:00:00.000Z', version: task.version + 2 });
+    expect(last).toMatchObject({ completed: true, dueAt: '2055-05-03T10:00:00.000Z', version: task.version + 2 });
     expect(last.completedAt).not.toBeNull();
   });
 
   it('an UNTIL before the next occurrence completes at the first completion', async () => {
-    const task = await api.createTask({ title: 'once', dueAt: '2027-05-02T10:00:00.000Z', recurrence: 'FREQ=WEEKLY;UNTIL=20270505T000000Z' });
-    expect((await complete(api, task.id)).task).toMatchObject({ completed: true, dueAt: '2027-05-02T10:00:00.000Z' });
+    const task = await api.createTask({ title: 'once', dueAt: '2055-05-02T10:00:00.000Z', recurrence: 'FREQ=WEEKLY;UNTIL=20550505T000000Z' });
+    expect((await complete(api, task.id)).task).toMatchObject({ completed: true, dueAt: '2055-05-02T10:00:00.000Z' });
   });
 
   it('setting the rule again restarts COUNT from the dueAt it is set with', async () => {
-    const task = await api.createTask({ title: 'restart', dueAt: '2027-05-01T10:00:00.000Z', recurrence: 'FREQ=DAILY;COUNT=2' });
-    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2027-05-02T10:00:00.000Z' });
+    const task = await api.createTask({ title: 'restart', dueAt: '2055-05-01T10:00:00.000Z', recurrence: 'FREQ=DAILY;COUNT=2' });
+    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2055-05-02T10:00:00.000Z' });
     // From 2 May: 2, 3 and 4 May. Counted from 1 May it would end on the 3rd.
     expect((await api.updateTask({ id: task.id, recurrence: 'FREQ=DAILY;COUNT=3' })).recurrence).toBe('FREQ=DAILY;COUNT=3');
-    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2027-05-03T10:00:00.000Z' });
-    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2027-05-04T10:00:00.000Z' });
-    expect((await complete(api, task.id)).task).toMatchObject({ completed: true, dueAt: '2027-05-04T10:00:00.000Z' });
+    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2055-05-03T10:00:00.000Z' });
+    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2055-05-04T10:00:00.000Z' });
+    expect((await complete(api, task.id)).task).toMatchObject({ completed: true, dueAt: '2055-05-04T10:00:00.000Z' });
   });
 
   it('COUNT keeps counting from the dueAt the rule was set with when only dueAt changes', async () => {
-    const task = await api.createTask({ title: 'moved', dueAt: '2027-05-01T10:00:00.000Z', recurrence: 'FREQ=DAILY;COUNT=3' });
-    await api.updateTask({ id: task.id, dueAt: '2027-05-02T10:00:00.000Z' });
+    const task = await api.createTask({ title: 'moved', dueAt: '2055-05-01T10:00:00.000Z', recurrence: 'FREQ=DAILY;COUNT=3' });
+    await api.updateTask({ id: task.id, dueAt: '2055-05-02T10:00:00.000Z' });
     // Occurrences stay 1, 2 and 3 May.
-    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2027-05-03T10:00:00.000Z' });
-    expect((await complete(api, task.id)).task).toMatchObject({ completed: true, dueAt: '2027-05-03T10:00:00.000Z' });
+    expect((await complete(api, task.id)).task).toMatchObject({ completed: false, dueAt: '2055-05-03T10:00:00.000Z' });
+    expect((await complete(api, task.id)).task).toMatchObject({ completed: true, dueAt: '2055-05-03T10:00:00.000Z' });
   });
 
   it('a next occurrence past 9999-12-31 (the last DateTime) ends the rule: the task completes normally', async () => {

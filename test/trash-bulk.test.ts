@@ -707,8 +707,8 @@ describe('updateTasks', () => {
   });
 
   it('dueAt: null is a ValidationError for a recurring task only; the others are cleared', async () => {
-    const recurring = await api.createTask({ title: 'weekly', dueAt: '2027-01-04T09:00:00.000Z', recurrence: 'FREQ=WEEKLY' });
-    const dated = await api.createTask({ title: 'dated', dueAt: '2027-02-01T00:00:00.000Z' });
+    const recurring = await api.createTask({ title: 'weekly', dueAt: '2055-01-04T09:00:00.000Z', recurrence: 'FREQ=WEEKLY' });
+    const dated = await api.createTask({ title: 'dated', dueAt: '2055-02-01T00:00:00.000Z' });
     const undated = await api.createTask({ title: 'undated' });
     const result = await api.updateTasks([dated.id, recurring.id, missingTaskId(), undated.id], { dueAt: null });
     expect(result.changedCount).toBe(2);
@@ -723,8 +723,8 @@ describe('updateTasks', () => {
   it('sets dueAt on every task', async () => {
     const one = await api.createTask({ title: 'one' });
     const two = await api.createTask({ title: 'two', dueAt: '2020-01-01T00:00:00.000Z' });
-    const result = await api.updateTasks([one.id, two.id], { dueAt: '2027-03-01T10:00:00+01:00' });
-    expect(result.results.map((item) => item.task!.dueAt)).toEqual(['2027-03-01T09:00:00.000Z', '2027-03-01T09:00:00.000Z']);
+    const result = await api.updateTasks([one.id, two.id], { dueAt: '2055-03-01T10:00:00+01:00' });
+    expect(result.results.map((item) => item.task!.dueAt)).toEqual(['2055-03-01T09:00:00.000Z', '2055-03-01T09:00:00.000Z']);
   });
 
   it('listId moves top-level tasks with their subtrees, last in the list; a subtask is a ValidationError; null is the Inbox', async () => {
@@ -839,7 +839,7 @@ describe('updateTasks', () => {
   it('null for completed or priority is a ValidationError for every item', async () => {
     const a = await api.createTask({ title: 'null fields' });
     for (const field of ['completed', 'priority']) {
-      const result = await api.updateTasks([a.id], { [field]: null, dueAt: '2027-01-01T00:00:00.000Z' });
+      const result = await api.updateTasks([a.id], { [field]: null, dueAt: '2055-01-01T00:00:00.000Z' });
       expect(result.changedCount).toBe(0);
       expect(result.results[0]!.__typename).toBe('ValidationError');
       expect(result.results[0]!.fieldErrors!.map((error) => error.path)).toEqual([['input', 'set', field]]);
@@ -849,10 +849,10 @@ describe('updateTasks', () => {
 
   it('a bulk that changes nothing for a task leaves its version and updatedAt', async () => {
     const label = await api.createLabel('already');
-    const task = await api.createTask({ title: 'steady', priority: 'HIGH', completed: true, labelIds: [label.id], dueAt: '2027-05-05T00:00:00.000Z' });
+    const task = await api.createTask({ title: 'steady', priority: 'HIGH', completed: true, labelIds: [label.id], dueAt: '2055-05-05T00:00:00.000Z' });
     const stored = (await api.task(task.id))!;
     const result = await api.updateTasks([task.id], {
-      priority: 'HIGH', completed: true, addLabelIds: [label.id], dueAt: '2027-05-05T00:00:00.000Z', listId: null,
+      priority: 'HIGH', completed: true, addLabelIds: [label.id], dueAt: '2055-05-05T00:00:00.000Z', listId: null,
     });
     expect(result.changedCount).toBe(1);
     expect(result.results[0]).toMatchObject({ __typename: 'TaskPayload', task: stored, alsoChanged: [] });
@@ -863,12 +863,12 @@ describe('updateTasks', () => {
     const label = await api.createLabel('several');
     const tasks = await api.createMany([{ title: 'x1' }, { title: 'x2', priority: 'LOW' }]);
     const result = await api.updateTasks(tasks.map((task) => task.id), {
-      priority: 'MEDIUM', completed: true, addLabelIds: [label.id], dueAt: '2027-06-01T00:00:00.000Z', listId: list.id,
+      priority: 'MEDIUM', completed: true, addLabelIds: [label.id], dueAt: '2055-06-01T00:00:00.000Z', listId: list.id,
     });
     expect(result.changedCount).toBe(2);
     result.results.forEach((item, index) => {
       expect(item.task).toMatchObject({
-        priority: 'MEDIUM', completed: true, labels: [{ id: label.id }], dueAt: '2027-06-01T00:00:00.000Z', list: { id: list.id },
+        priority: 'MEDIUM', completed: true, labels: [{ id: label.id }], dueAt: '2055-06-01T00:00:00.000Z', list: { id: list.id },
         version: tasks[index]!.version + 1,
       });
     });
@@ -958,7 +958,7 @@ describe('bulk mutations are set-based', () => {
   beforeAll(async () => {
     api = await newUser();
     labelId = (await api.createLabel('bulk')).id;
-    const parents = await api.createMany(Array.from({ length: 110 }, (_, index) => ({ title: `bulk ${index}`, dueAt: '2027-01-01T00:00:00.000Z' })));
+    const parents = await api.createMany(Array.from({ length: 110 }, (_, index) => ({ title: `bulk ${index}`, dueAt: '2055-01-01T00:00:00.000Z' })));
     await api.createMany(parents.map((parent, index) => ({ title: `bulk child ${index}`, parentId: parent.id })));
     small = parents.slice(0, 10);
     large = parents.slice(10);
