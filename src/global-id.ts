@@ -10,7 +10,8 @@ export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /** The typename given to an id that does not decode; see assertDecodable. */
 const UNDECODABLE = '#undecodable';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Any uuid as PostgreSQL prints it, of any version or variant: client-made ids may be any of them. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The Node types of the schema. An id naming any other type was never issued by the API: it is malformed,
 // not "not found" (the relay plugin would otherwise fail with an uncoded "Widget has not been implemented").
 export const NODE_TYPES = new Set(['Task', 'TaskList', 'Label', 'User']);

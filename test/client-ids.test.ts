@@ -59,6 +59,41 @@ describe('client-made ids', () => {
     expect(deleted.data.deleteTask.__typename).toBe('DeleteTaskPayload');
     expect((await create('Task', uuid)).__typename).toBe('ValidationError');
   });
+
+  it('refuses the uuid of a user, the caller or another account', async () => {
+    const other = tasksClient(t, (await t.signup()).accessToken);
+    for (const client of [api, other]) {
+      const me = await client.gql('{ me { id } }');
+      const uuid = Buffer.from(me.data.me.id, 'base64url').toString('utf8').replace(/^User:/, '');
+      for (const kind of ['Task', 'TaskList', 'Label'] as const) {
+        const result = await create(kind, uuid);
+        expect(result.__typename, kind).toBe('ValidationError');
+        expect(result.fieldErrors!.map((e) => e.path)).toEqual([['input', 'id']]);
+      }
+    }
+  });
+
+  it('takes a uuid of any version or variant, and its cursors and sync tokens work', async () => {
+    const own = tasksClient(t, (await t.signup()).accessToken);
+    // Version digit 0 and variant c: well-formed hex, but not an RFC 9562 uuid (zod's z.uuid() refuses it).
+    const uuid = randomUUID().replace(/^(.{14})./, '$10').replace(/^(.{19})./, '$1c');
+    expect((await create('Task', uuid, own)).__typename).toBe('TaskPayload');
+    await own.create({ title: 'after it' });
+    const first = await own.gql('{ tasks(first: 1, orderBy: { field: CREATED_AT, direction: ASC }) { edges { node { id } } pageInfo { endCursor } } }');
+    expect(first.data.tasks.edges[0].node.id).toBe(globalId('Task', uuid));
+    const next = await own.gql('query ($after: String) { tasks(first: 1, after: $after, orderBy: { field: CREATED_AT, direction: ASC }) { edges { node { title } } } }', { after: first.data.tasks.pageInfo.endCursor });
+    expect(next.errors, JSON.stringify(next.errors)).toBeUndefined();
+    expect(next.data.tasks.edges.map((edge: { node: { title: string } }) => edge.node.title)).toEqual(['after it']);
+
+    const SYNC = 'query ($after: String, $first: Int) { sync(after: $after, first: $first) { syncToken hasMore changes { nodeId syncToken } } }';
+    const page = await own.gql(SYNC, { first: 1 });
+    expect(page.data.sync.changes.map((change: { nodeId: string }) => change.nodeId)).toEqual([globalId('Task', uuid)]);
+    for (const token of [page.data.sync.syncToken, page.data.sync.changes[0].syncToken]) {
+      const rest = await own.gql(SYNC, { after: token, first: 10 });
+      expect(rest.errors, JSON.stringify(rest.errors)).toBeUndefined();
+      expect(rest.data.sync.changes).toHaveLength(1);
+    }
+  });
 });
 
 describe('explicit null for a field with a default', () => {

@@ -69,13 +69,14 @@ export async function insertWithClientId<T>(tx: Tx, id: string | undefined, type
   }
 }
 
-/** Whether any task, list or label (of any user), or a tombstone, has this id. */
+/** Whether any task, list, label or user (of any account), or a tombstone, has this id. */
 async function idInUse(tx: Tx, id: string): Promise<boolean> {
   const rows = await tx.$queryRaw<unknown[]>`
     SELECT 1 FROM "tasks" WHERE "id" = ${id}::uuid
     UNION ALL SELECT 1 FROM "task_lists" WHERE "id" = ${id}::uuid
     UNION ALL SELECT 1 FROM "labels" WHERE "id" = ${id}::uuid
     UNION ALL SELECT 1 FROM "deletions" WHERE "node_id" = ${id}::uuid
+    UNION ALL SELECT 1 FROM "users" WHERE "id" = ${id}::uuid
     LIMIT 1`;
   return rows.length > 0;
 }

@@ -6,6 +6,7 @@
 // range scan, so a page costs the same six statements at any depth (the user's change value, the four
 // sources, and the page's tasks' trips to the trash).
 import { z } from 'zod';
+import { UUID } from '../global-id.ts';
 import { badUserInput } from '../errors.ts';
 import type { Label, Prisma, Task, TaskList } from '../generated/prisma/client.ts';
 import type { SignedInContext } from '../context.ts';
@@ -43,7 +44,9 @@ export interface SyncPage {
 // ---- Tokens: opaque, bound to the user ----
 
 const TOKEN_VERSION = 's1';
-const tokenShape = z.tuple([z.literal(TOKEN_VERSION), z.uuid(), z.string().regex(/^\d{1,19}$/), z.number().int().min(0).max(SOURCES.length), z.union([z.uuid(), z.literal('')])]);
+// Ids as global-id.ts accepts them (z.uuid() refuses versions and variants a client-made id may have).
+const uuid = z.string().regex(UUID);
+const tokenShape = z.tuple([z.literal(TOKEN_VERSION), uuid, z.string().regex(/^\d{1,19}$/), z.number().int().min(0).max(SOURCES.length), z.union([uuid, z.literal('')])]);
 
 export function encodeSyncToken(userId: string, position: Position): string {
   return Buffer.from(JSON.stringify([TOKEN_VERSION, userId, position.seq.toString(), position.source, position.id]), 'utf8').toString('base64url');

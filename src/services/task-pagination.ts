@@ -2,6 +2,7 @@
 // under, the row's sort key and its id, so a page never skips or repeats a task while rows come and go,
 // and its cost does not grow with depth: the where clause starts the index scan at the cursor.
 import { z } from 'zod';
+import { UUID } from '../global-id.ts';
 import { badUserInput } from '../errors.ts';
 import type { Prisma, Task } from '../generated/prisma/client.ts';
 import type { TaskWhere } from './task-sql.ts';
@@ -147,7 +148,8 @@ export function encodeCursor(order: TaskOrder, task: Task): string {
   return Buffer.from(JSON.stringify([orderTag(order), value, task.id]), 'utf8').toString('base64url');
 }
 
-const uuid = z.uuid();
+// Not z.uuid(): it refuses versions and variants that a client-made id may have.
+const uuid = z.string().regex(UUID);
 const cursorShape = z.tuple([z.string(), z.union([z.string().max(1000), z.number().int(), z.null()]), uuid]);
 
 function decodeCursor(cursor: string, order: TaskOrder, name: string): Key {
