@@ -768,6 +768,33 @@ describe('updateTasks', () => {
     expect(idsOf(await api.tasks({ filter: { listId: target.id }, orderBy: { field: 'POSITION', direction: 'ASC' } }))).toEqual(ids);
   });
 
+  it('listId of the list a task is in moves it last there, as moveTask with only listId does', async () => {
+    const home = await api.createList('Same list');
+    const [a, b, c] = [await api.createTask({ title: 'a', listId: home.id }), await api.createTask({ title: 'b', listId: home.id }), await api.createTask({ title: 'c', listId: home.id })];
+    const order = async () => idsOf(await api.tasks({ filter: { listId: home.id, topLevel: true }, orderBy: { field: 'POSITION', direction: 'ASC' } }));
+    // Already last: nothing changes, as moveTask would leave it.
+    const alone = await api.updateTasks([c!.id], { listId: home.id });
+    expect(alone.results[0]!.task).toEqual(await api.task(c!.id));
+    expect(alone.results[0]!.task).toMatchObject({ position: c!.position, version: c!.version });
+    // Not last: it goes last, a change like any other.
+    const moved = await api.updateTasks([a!.id], { listId: home.id });
+    expect(moved.results[0]!.task).toMatchObject({ version: a!.version + 1, list: { id: home.id } });
+    expect(await order()).toEqual([b!.id, c!.id, a!.id]);
+    const twin = await api.mutate('moveTask', { id: b!.id, listId: home.id });
+    expect(twin).toMatchObject({ __typename: 'TaskPayload' });
+    expect(await order()).toEqual([c!.id, a!.id, b!.id]);
+    // Several, one after the other in input order: the last one of the list given first keeps its place.
+    const several = await api.updateTasks([b!.id, c!.id, a!.id], { listId: home.id });
+    expect(several.results.map((item) => item.task!.version)).toEqual([b!.version + 1, c!.version + 1, a!.version + 2]);
+    expect(await order()).toEqual([b!.id, c!.id, a!.id]);
+    // A subtask stays in its list and goes last under its parent.
+    const parent = await api.createTask({ title: 'parent', listId: home.id });
+    const [s1, s2] = [await api.createTask({ title: 's1', parentId: parent.id }), await api.createTask({ title: 's2', parentId: parent.id })];
+    const sub = await api.updateTasks([s1!.id], { listId: home.id });
+    expect(sub.results[0]!.task).toMatchObject({ parent: { id: parent.id }, list: { id: home.id }, version: s1!.version + 1 });
+    expect(sub.results[0]!.task!.position > s2!.position).toBe(true);
+  });
+
   it('listId of a missing or foreign list fails every task found with a ValidationError on ["input","set","listId"]', async () => {
     const a = await api.createTask({ title: 'stays in inbox' });
     const bobList = await bob.createList(`bob list ${randomUUID()}`);

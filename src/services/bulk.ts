@@ -11,7 +11,7 @@ import { rollForward, startAtTimeOf } from './recurrence.ts';
 import { collectIssues, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { ancestorsOf, descendantsOf, WALK_LIMIT } from './task-tree.ts';
-import { lastSiblingPosition, tasksByIds, timeZoneOf, type TaskResult } from './tasks.ts';
+import { tasksByIds, timeZoneOf, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
 
 export const BULK_MAX = 100;
@@ -40,6 +40,26 @@ export interface BulkTaskChanges {
 /** The stored values a bulk update writes, per task (the columns of the UPDATE … FROM unnest below). */
 type Values = Pick<Task, 'completed' | 'completedAt' | 'dueAt' | 'remindAt' | 'priority' | 'listId' | 'position' | 'recurrenceStart'>;
 
+/**
+ * `set.listId` places each task as `moveTask` with only `listId` would, one after the other in input order:
+ * last among its siblings at the destination (a subtask, which stays in its list, last under its parent).
+ * Only the first task placed in a group can already be last there, and then it keeps its key.
+ */
+async function placeLast(tx: Tx, userId: string, listId: string | null, tasks: Task[], write: (task: Task, values: Partial<Values>) => void) {
+  const groups = new Map<string | null, Task[]>();
+  for (const task of tasks) groups.set(task.parentId, [...(groups.get(task.parentId) ?? []), task]);
+  for (const [parentId, members] of groups) {
+    const tail = await tx.task.findFirst({
+      where: { userId, deletedAt: null, ...(parentId ? { parentId } : { listId, parentId: null }) },
+      orderBy: [{ position: 'desc' }, { id: 'desc' }],
+      select: { id: true, position: true },
+    });
+    const placed = members[0]!.id === tail?.id ? members.slice(1) : members;
+    const positions = generateNKeysBetween(tail?.position ?? null, null, placed.length);
+    placed.forEach((task, index) => write(task, { position: positions[index]! }));
+  }
+}
+
 export async function updateTasks(ctx: SignedInContext, ids: readonly string[], set: BulkTaskChanges): Promise<BulkResult<TaskResult>[]> {
   const keys = bulkIds(ids);
   const userId = ctx.viewer.userId;
@@ -66,7 +86,7 @@ export async function updateTasks(ctx: SignedInContext, ids: readonly string[], 
 
     const labelsOf = await currentLabels(tx, userId, [...tasks.keys()]);
     const results = new Map<string, ValidationError>();
-    // In input order: tasks moved to another list are placed at its end in the order they were given.
+    // In input order, which placeLast follows.
     const valid: Task[] = [];
     for (const task of keys.filter(found).map((id) => tasks.get(id)!)) {
       const problems: FieldIssue[] = [];
@@ -106,12 +126,7 @@ export async function updateTasks(ctx: SignedInContext, ids: readonly string[], 
     }
     if (set.completed != null) await completeAll(tx, ctx, valid, set.completed, now, next, write);
     await moveSubtrees(tx, userId, valid, next, write);
-    const moved = valid.filter((task) => next.has(task.id) && next.get(task.id)!.listId !== task.listId);
-    if (moved.length) {
-      const last = await lastSiblingPosition(tx, userId, list?.id ?? null, null);
-      const positions = generateNKeysBetween(last, null, moved.length);
-      moved.forEach((task, index) => write(task, { position: positions[index]! }));
-    }
+    if (set.listId !== undefined) await placeLast(tx, userId, list?.id ?? null, valid, write);
 
     for (const id of labelChanged) if (!next.has(id)) write(tasks.get(id)!, {});
     await writeAll(tx, userId, next, now);
