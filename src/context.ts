@@ -55,7 +55,9 @@ export interface SignedInContext extends Context {
 }
 
 export async function resolveViewer(services: AppServices, authorization: string | null): Promise<Viewer | null> {
-  if (authorization === null) return null;
+  // No header, or an empty one, is anonymous: Apollo's documented auth link sends `authorization: ""` when
+  // signed out. A header that holds anything else must be a valid Bearer token.
+  if (authorization === null || authorization.trim() === '') return null;
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(authorization.trim());
   const claims = match ? services.tokens.verifyAccess(match[1]!) : null;
   if (!claims) throw invalidAccessToken('The access token is malformed, expired or invalid: sign in again or refresh it.');

@@ -350,9 +350,23 @@ describe('access tokens', () => {
     expectRejected(await meWith({ authorization: `Token ${account.accessToken}` }));
     expectRejected(await meWith({ authorization: account.accessToken }));
     expectRejected(await meWith({ authorization: 'Bearer' }));
-    expectRejected(await meWith({ authorization: '' }));
+    expectRejected(await meWith({ authorization: 'Bearer ' }));
     // The real token still works: the rejections above are about the header, not the account.
     await expectAuthorized(account.accessToken, account.email);
+  });
+
+  it('takes an empty Authorization header as none: the request runs anonymously', async () => {
+    // Apollo's documented auth link sends `authorization: ""` when signed out.
+    for (const authorization of ['', '  ']) {
+      const me = await meWith({ authorization });
+      expect(me.status).toBe(200);
+      expect(me.errors).toBeUndefined();
+      expect(me.data).toEqual({ me: null });
+      const email = uniqueEmail('empty-header');
+      const res = await t.gql(SIGNUP, { input: { email, password: 'correct horse battery' } }, { headers: { authorization } });
+      expect(res.status).toBe(200);
+      expect(res.data.signup.__typename).toBe('AuthPayload');
+    }
   });
 
   it('rejects the whole request, even an anonymous-friendly mutation, instead of running it anonymously', async () => {

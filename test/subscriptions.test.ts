@@ -196,13 +196,13 @@ interface WsConnection {
 }
 
 /** A graphql-ws client (graphql-transport-ws) on the real server; `authorization` goes into connectionParams. */
-function connectWs(authorization?: string): WsConnection {
+function connectWs(authorization?: string, key = 'authorization'): WsConnection {
   const connection: WsConnection = { closeCodes: [], connected: false } as unknown as WsConnection;
   connection.client = createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
-    ...(authorization !== undefined && { connectionParams: { authorization } }),
+    ...(authorization !== undefined && { connectionParams: { [key]: authorization } }),
     on: {
       connected: () => {
         connection.connected = true;
@@ -588,13 +588,18 @@ describe('changes: authentication', () => {
     const reminders = await subscribe('ws', REMINDERS, {});
     await reminders.until(() => reminders.errors().length > 0, 5_000);
     expect(reminders.errors().map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    // An empty authorization (what Apollo's auth link sends when signed out) is no token: anonymous, not 4403.
+    const empty = subscribeOn(connectWs(''), CHANGES);
+    await empty.until(() => empty.ended || empty.errors().length > 0, 5_000);
+    expect(empty.closeCode).toBeUndefined();
+    expect(empty.errors().map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('closes a socket with a bad token with 4403 at connection_init, and answers SSE with HTTP 401', async () => {
     const user = await newUser();
     const tampered = `${user.token.slice(0, -3)}${user.token.endsWith('AAA') ? 'BBB' : 'AAA'}`;
-    for (const authorization of ['Bearer garbage', `Bearer ${tampered}`, 'Basic abc']) {
-      const connection = connectWs(authorization);
+    for (const [authorization, key] of [['Bearer garbage'], [`Bearer ${tampered}`], ['Basic abc'], ['Bearer garbage', 'Authorization']]) {
+      const connection = connectWs(authorization, key);
       const stream = subscribeOn(connection, CHANGES);
       expect(await stream.until(() => stream.ended, 5_000)).toBe(true);
       expect(stream.closeCode, authorization).toBe(4403);

@@ -40,10 +40,13 @@ export function attachWebSocket(server: Server, app: App): WebSocketEndpoint {
     {
       connectionInitWaitTimeout: 3_000,
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        if (authorization === undefined || authorization === null) return true; // anonymous: subscribe answers UNAUTHENTICATED
+        // The same param the context reads (authorization or Authorization); absent or empty is anonymous
+        // (subscribe then answers UNAUTHENTICATED), anything but a string is a bad token.
+        const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        if (authorization === undefined || authorization === null) return true;
+        if (typeof authorization !== 'string') return false;
         try {
-          await resolveViewer(services, typeof authorization === 'string' ? authorization : '');
+          await resolveViewer(services, authorization);
           return true;
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
