@@ -33,8 +33,8 @@ const envSchema = z.object({
   RATE_LIMIT_PER_ADDRESS: withDefault(z.coerce.number().int().positive(), 100),
   RATE_LIMIT_WINDOW_SECONDS: withDefault(seconds, 15 * 60),
   // Query cost per minute (README "Request budgets"); 0 turns that budget off.
-  COST_BUDGET_PER_USER: withDefault(z.coerce.number().int().min(0), 100_000),
-  COST_BUDGET_PER_ADDRESS: withDefault(z.coerce.number().int().min(0), 200_000),
+  COST_BUDGET_PER_USER: withDefault(z.coerce.number().int().min(0), 500_000),
+  COST_BUDGET_PER_ADDRESS: withDefault(z.coerce.number().int().min(0), 1_000_000),
   // How many proxies in front of the API append to X-Forwarded-For (README "Request budgets"): 0 = none.
   TRUST_PROXY: withDefault(z.string().regex(/^(true|false|\d{1,2})$/, 'must be true, false or the number of proxies in front of the API'), 'false')
     .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),

@@ -18,8 +18,11 @@ export const LIMITS = {
   maxDirectives: 20,
   /** Lexical tokens in the document. */
   maxTokens: 3_000,
-  /** Cost: 1 per field, times the page size for everything under a connection (first/last, default 20). */
-  maxCost: 5_000,
+  /**
+   * Cost: 1 per field, times the page size for everything under a connection (first/last, default 20).
+   * Room for a page of 100 tasks with their first 20 subtasks (about 15,000), not for 100 x 100 nodes.
+   */
+  maxCost: 25_000,
 } as const;
 
 export function securityPlugins(production: boolean): Plugin[] {

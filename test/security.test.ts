@@ -53,10 +53,23 @@ describe('operation limits (checked before execution)', () => {
     const page = (i: number) => `p${i}: tasks(first: 100) { edges { node { id title completed dueAt } } }`;
     const cheap = await dev.gql(`{ ${page(0)} }`, {}, { token: user.accessToken });
     expect(cheap.errors).toBeUndefined();
-    const expensive = await dev.gql(`{ ${Array.from({ length: 12 }, (_, i) => page(i)).join(' ')} }`, {}, { token: user.accessToken });
+    // Each page costs 601: enough of them to pass the limit, fewer than the 50 aliases allowed.
+    const pages = Math.ceil(LIMITS.maxCost / 601) + 1;
+    expect(pages).toBeLessThanOrEqual(LIMITS.maxAliases);
+    const expensive = await dev.gql(`{ ${Array.from({ length: pages }, (_, i) => page(i)).join(' ')} }`, {}, { token: user.accessToken });
     expect(expensive.data).toBeUndefined();
     expect(codeOf(expensive)).toBe('QUERY_TOO_COMPLEX');
     expect(expensive.errors?.[0]?.message).toContain(String(LIMITS.maxCost));
+  });
+
+  it('allows a page of 100 tasks with their first 20 subtasks, as a task tree view asks', async () => {
+    const user = await dev.signup();
+    const tree = await dev.gql(
+      '{ tasks(first: 100) { totalCount pageInfo { endCursor hasNextPage } edges { cursor node { id title completed dueAt priority labels { id name } subtasks { totalCount edges { node { id title completed } } } } } } }',
+      {}, { token: user.accessToken },
+    );
+    expect(tree.errors).toBeUndefined();
+    expect(tree.data.tasks.totalCount).toBe(0);
   });
 
   it('rejects circular fragments', async () => {
