@@ -515,6 +515,46 @@ describe('restoreTask', () => {
     expect(idsOf(await api.tasks({ filter: { inbox: true } }))).toEqual(expect.arrayContaining([task.id, sub.id]));
   });
 
+  it('gives a restored task a key of its own when a sibling took its key meanwhile, so moveTask places between any two', async () => {
+    const home = await api.createList('Keys');
+    const order = async (filter: Record<string, unknown>) => idsOf(await api.tasks({ filter, orderBy: { field: 'POSITION', direction: 'ASC' } }));
+    const a = await api.createTask({ title: 'a', listId: home.id });
+    const b = await api.createTask({ title: 'b', listId: home.id });
+    await api.trash(b.id);
+    const c = await api.createTask({ title: 'c', listId: home.id }); // goes last among live siblings: b's old key
+    expect(c.position).toBe(b.position);
+    const restored = await api.restoreTask(b.id);
+    expect(restored.task!.position).not.toBe(c.position);
+    const keysOf = async (filter: Record<string, unknown>) =>
+      (await api.read<{ tasks: { edges: { node: { position: string } }[] } }>('query ($filter: TaskFilter) { tasks(first: 100, filter: $filter) { edges { node { position } } } }', { filter }))
+        .tasks.edges.map((edge) => edge.node.position);
+    const keys = await keysOf({ listId: home.id, topLevel: true });
+    expect(new Set(keys).size).toBe(keys.length);
+    const top = { listId: home.id, topLevel: true };
+    expect(await order(top)).toEqual([a.id, c.id, b.id]); // right after the task that took its key
+    expect(await api.mutate('moveTask', { id: a.id, afterId: c.id })).toMatchObject({ __typename: 'TaskPayload' });
+    expect(await order(top)).toEqual([c.id, a.id, b.id]);
+    expect(await api.mutate('moveTask', { id: b.id, beforeId: a.id })).toMatchObject({ __typename: 'TaskPayload' });
+    expect(await order(top)).toEqual([c.id, b.id, a.id]);
+
+    // The same under a parent, and back into the Inbox from a list deleted with its tasks.
+    const parent = await api.createTask({ title: 'parent', listId: home.id });
+    const x1 = await api.createTask({ title: 'x1', parentId: parent.id });
+    await api.trash(x1.id);
+    const x2 = await api.createTask({ title: 'x2', parentId: parent.id });
+    expect(x2.position).toBe(x1.position);
+    expect((await api.restoreTask(x1.id)).task!.position).not.toBe(x2.position);
+    const doomed = await api.createList('Doomed keys');
+    const inbox = await api.createTask({ title: 'inbox task' });
+    const away = await api.createTask({ title: 'away', listId: doomed.id });
+    await api.ok('deleteTaskList', { id: doomed.id, deleteTasks: true }, 'DeleteTaskListPayload');
+    const back = await api.restoreTask(away.id);
+    expect(back.task).toMatchObject({ list: null });
+    const inboxKeys = await keysOf({ inbox: true, topLevel: true });
+    expect(new Set(inboxKeys).size).toBe(inboxKeys.length);
+    expect(inboxKeys).toContain(inbox.position);
+  });
+
   it('restores into the Inbox a trashed task whose list was deleted afterwards', async () => {
     const doomedList = await api.createList('Doomed too');
     const task = await api.createTask({ title: 'trashed first', listId: doomedList.id });

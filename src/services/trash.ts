@@ -7,6 +7,7 @@ import type { Task } from '../generated/prisma/client.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Bus } from '../live/bus.ts';
 import type { Tx } from './references.ts';
+import { keyBetween } from './ordering.ts';
 import { WALK_LIMIT } from './task-tree.ts';
 import { tasksByIds, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
@@ -33,6 +34,7 @@ export async function restoreTasks(ctx: SignedInContext, ids: (string | null)[])
         data: { deletedAt: null, trashedBy: null, updatedAt: now, version: { increment: 1 } },
       });
     }
+    if (restored.size) await rekeyCollisions(tx, userId, [...restored]);
     const rows = new Map((await tasksByIds(tx, userId, [...restored])).map((task) => [task.id, task]));
     const cameWith = (root: string) => [...descendants, ...ancestors].filter((row) => row.root === root).map((row) => rows.get(row.id)!);
     return ids.map((id) => {
@@ -46,6 +48,29 @@ export async function restoreTask(ctx: SignedInContext, id: string | null): Prom
   const [result] = await restoreTasks(ctx, [id]);
   if (result instanceof NotFoundError) throw result;
   return result!;
+}
+
+/**
+ * A restored task keeps its key unless a live sibling has the same one: a task created or moved there
+ * while it was in the trash took the key after the last live sibling, or it comes back into the Inbox
+ * from a deleted list. It then goes right after the tasks sharing its key, so that keys among siblings
+ * stay distinct and moveTask can always place a task between two neighbours (it never re-keys others).
+ */
+async function rekeyCollisions(tx: Tx, userId: string, ids: string[]) {
+  const colliding = await tx.$queryRaw<{ id: string; position: string; list_id: string | null; parent_id: string | null }[]>`
+    SELECT r."id"::text AS id, r."position", r."list_id"::text AS list_id, r."parent_id"::text AS parent_id FROM "tasks" r
+     WHERE r."id" = ANY(${ids}::uuid[]) AND r."user_id" = ${userId}::uuid
+       AND EXISTS (SELECT 1 FROM "tasks" s
+                    WHERE s."user_id" = ${userId}::uuid AND s."deleted_at" IS NULL AND s."id" <> r."id" AND s."position" = r."position"
+                      AND s."list_id" IS NOT DISTINCT FROM r."list_id" AND s."parent_id" IS NOT DISTINCT FROM r."parent_id")
+     ORDER BY r."position", r."id"`;
+  for (const row of colliding) {
+    const siblings = { userId, deletedAt: null, id: { not: row.id }, ...(row.parent_id ? { parentId: row.parent_id } : { listId: row.list_id, parentId: null }) };
+    // Two restored tasks that shared a key: re-keying the first one already parted them.
+    if ((await tx.task.count({ where: { ...siblings, position: row.position } })) === 0) continue;
+    const next = await tx.task.findFirst({ where: { ...siblings, position: { gt: row.position } }, orderBy: [{ position: 'asc' }, { id: 'asc' }], select: { position: true } });
+    await tx.task.updateMany({ where: { id: row.id, userId }, data: { position: keyBetween(row.position, next?.position ?? null) } });
+  }
 }
 
 /** Trashed descendants of each root that were trashed by the same deletion as the root. */
