@@ -30,9 +30,10 @@ export function encodeGlobalId(typename: string, id: string | number | bigint): 
  * must get null for every id, garbage included. Whoever looks an id up calls assertDecodable first.
  */
 export function decodeGlobalId(globalId: string): DecodedId {
-  const text = globalId.length <= 256 && /^[A-Za-z0-9_-]+={0,2}$/.test(globalId)
-    ? Buffer.from(globalId, 'base64url').toString('utf8')
-    : '';
+  // Only the canonical spelling (base64url, no padding, no stray bits in the last character): every object
+  // has exactly one id string, so a client's cache never holds two ids for one object.
+  let text = globalId.length <= 256 && /^[A-Za-z0-9_-]+$/.test(globalId) ? Buffer.from(globalId, 'base64url').toString('utf8') : '';
+  if (text !== '' && Buffer.from(text, 'utf8').toString('base64url') !== globalId) text = '';
   const colon = text.indexOf(':');
   const typename = text.slice(0, colon);
   const key = text.slice(colon + 1);

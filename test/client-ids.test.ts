@@ -73,6 +73,26 @@ describe('client-made ids', () => {
     }
   });
 
+  it('takes only the canonical spelling of an id: padding or stray bits make it malformed', async () => {
+    const uuid = randomUUID();
+    const canonical = globalId('Task', uuid);
+    const padded = Buffer.from(`Task:${uuid}`, 'utf8').toString('base64'); // standard base64, "=" padding
+    expect(padded).toMatch(/=$/);
+    const strayBits = canonical.slice(0, -1) + String.fromCharCode(canonical.charCodeAt(canonical.length - 1) + 1);
+    expect(Buffer.from(strayBits, 'base64url').toString('utf8')).toBe(`Task:${uuid}`); // decodes to the same text
+    for (const id of [padded, `${canonical}=`, strayBits]) {
+      const created = await api.gql(CREATE.Task, { input: { id, title: 'spelled oddly' } });
+      expect(created.data.r.__typename, id).toBe('ValidationError');
+      expect(created.data.r.fieldErrors.map((e: { path: string[] }) => e.path)).toEqual([['input', 'id']]);
+    }
+    expect((await create('Task', uuid)).__typename).toBe('TaskPayload');
+    for (const id of [`${canonical}=`, strayBits]) {
+      const read = await api.gql('query ($id: ID!) { task(id: $id) { id } }', { id });
+      expect(read.errors?.map((error) => error.extensions?.code), id).toEqual(['BAD_USER_INPUT']);
+    }
+    expect((await api.gql('query ($id: ID!) { task(id: $id) { id } }', { id: canonical })).data.task).toEqual({ id: canonical });
+  });
+
   it('takes a uuid of any version or variant, and its cursors and sync tokens work', async () => {
     const own = tasksClient(t, (await t.signup()).accessToken);
     // Version digit 0 and variant c: well-formed hex, but not an RFC 9562 uuid (zod's z.uuid() refuses it).
