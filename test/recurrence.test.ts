@@ -48,6 +48,8 @@ describe('RRULE validation', () => {
     'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA',
     'FREQ=MONTHLY;BYMONTHDAY=1,15',
     'FREQ=MONTHLY;BYDAY=1MO',
+    'FREQ=MONTHLY;BYDAY=-1FR',
+    'FREQ=MONTHLY;BYMONTHDAY=-1',
     'FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=14',
     'FREQ=YEARLY;INTERVAL=2;BYMONTH=1,7',
     'FREQ=DAILY;COUNT=5',
@@ -77,6 +79,15 @@ describe('RRULE validation', () => {
     ['garbage', 'every tuesday'],
     ['empty', ''],
     ['NUL', 'FREQ=DAILY\u0000'],
+    ['BYMONTHDAY=32', 'FREQ=MONTHLY;BYMONTHDAY=32'],
+    ['BYMONTHDAY=0', 'FREQ=MONTHLY;BYMONTHDAY=0'],
+    ['BYMONTH=0', 'FREQ=YEARLY;BYMONTH=0'],
+    ['BYMONTH=13', 'FREQ=YEARLY;BYMONTH=13'],
+    ['COUNT=0', 'FREQ=DAILY;COUNT=0'],
+    ['INTERVAL=0', 'FREQ=DAILY;INTERVAL=0'],
+    ['an ordinal BYDAY in a WEEKLY rule', 'FREQ=WEEKLY;BYDAY=1MO'],
+    ['BYDAY=54MO', 'FREQ=MONTHLY;BYDAY=54MO'],
+    ['a trailing comma', 'FREQ=WEEKLY;BYDAY=MO,'],
   ];
 
   it.each(REJECTED)('rejects %s on create and on update, changing nothing', async (_name, rule) => {

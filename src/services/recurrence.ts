@@ -26,14 +26,40 @@ export function recurrenceProblem(rule: string): string | null {
   const freq = /(?:^|;)FREQ=([^;]*)/.exec(rule)?.[1];
   if (!freq || !FREQS.has(freq)) return 'recurrence needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY';
   if (seen.has('COUNT') && seen.has('UNTIL')) return 'recurrence may have COUNT or UNTIL, not both';
+  for (const part of rule.split(';')) {
+    const problem = valueProblem(part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1), freq);
+    if (problem) return problem;
+  }
   const until = /(?:^|;)UNTIL=([^;]*)/.exec(rule)?.[1];
   if (until !== undefined && !/^\d{8}(T\d{6}Z)?$/.test(until)) return 'recurrence UNTIL must be a UTC date-time (20261231T235959Z) or a date (20261231)';
   try {
-    // Parses every value (INTERVAL=0, BYDAY=XX, BYMONTH=13 … throw) and proves the rule yields a date.
+    // Parses the rule and proves that it yields a date.
     build(rule, Temporal.Instant.fromEpochMilliseconds(Date.UTC(2026, 0, 1)).toZonedDateTimeISO('UTC')).next(new Date(0), true);
   } catch (error) {
     return `recurrence is not a valid rule: ${error instanceof Error ? error.message.slice(0, 120) : 'unreadable'}`;
   }
+  return null;
+}
+
+// RFC 5545 section 3.3.10's value ranges, checked here because the rule library accepts values out of range
+// (BYMONTHDAY=32 or 0, BYMONTH=0, COUNT=0, an ordinal BYDAY in a WEEKLY rule) without a word.
+const WEEKDAY = '(?:MO|TU|WE|TH|FR|SA|SU)';
+const VALUE_RULES: Record<string, { pattern: RegExp; allowed: string }> = {
+  INTERVAL: { pattern: /^[1-9]\d{0,5}$/, allowed: 'a whole number from 1 to 999999' },
+  COUNT: { pattern: /^[1-9]\d{0,5}$/, allowed: 'a whole number from 1 to 999999' },
+  BYMONTHDAY: { pattern: /^[+-]?(?:[1-9]|[12]\d|3[01])(?:,[+-]?(?:[1-9]|[12]\d|3[01]))*$/, allowed: 'days 1 to 31 or -31 to -1, separated by commas' },
+  BYMONTH: { pattern: /^(?:[1-9]|1[0-2])(?:,(?:[1-9]|1[0-2]))*$/, allowed: 'months 1 to 12, separated by commas' },
+  BYDAY: {
+    pattern: new RegExp(`^(?:[+-]?(?:[1-9]|[1-4]\\d|5[0-3]))?${WEEKDAY}(?:,(?:[+-]?(?:[1-9]|[1-4]\\d|5[0-3]))?${WEEKDAY})*$`),
+    allowed: 'weekdays MO to SU, each optionally after an ordinal (1MO, -1FR) in a MONTHLY or YEARLY rule, separated by commas',
+  },
+};
+
+function valueProblem(name: string, value: string, freq: string): string | null {
+  const check = VALUE_RULES[name];
+  if (!check) return null;
+  if (!check.pattern.test(value)) return `recurrence ${name} must be ${check.allowed}`;
+  if (name === 'BYDAY' && /\d/.test(value) && freq !== 'MONTHLY' && freq !== 'YEARLY') return `recurrence ${name} takes an ordinal (${value.slice(0, 20)}) only in a MONTHLY or YEARLY rule`;
   return null;
 }
 
