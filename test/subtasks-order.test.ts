@@ -708,6 +708,20 @@ describe('manual order', () => {
     });
   });
 
+  it('concurrent creates in one list each get a key of their own, after the tasks already there', async () => {
+    const list = await api.list();
+    const first = await api.create({ title: 'first', listId: list });
+    const created = await Promise.all(Array.from({ length: 12 }, (_, i) => api.create({ title: `racer ${i}`, listId: list })));
+    const order = await api.listOrder(list);
+    expect(order[0]!.id).toBe(first.id);
+    expect(sorted(order.slice(1).map((n) => n.id))).toEqual(sorted(created.map((task) => task.id)));
+    // Distinct keys: there is room between any two neighbours, so moveTask can always place between them.
+    expect(new Set(order.map((n) => n.position)).size).toBe(order.length);
+    const [, second, third] = order;
+    expect((await api.run('moveTask', { id: first.id, afterId: second!.id })).__typename).toBe('TaskPayload');
+    expect((await api.listOrder(list)).slice(0, 3).map((n) => n.id)).toEqual([second!.id, first.id, third!.id]);
+  });
+
   it('two concurrent moves into the same gap both land between the neighbours, in a total and stable order', async () => {
     for (let round = 0; round < 3; round++) {
       const list = await api.list();
