@@ -607,6 +607,38 @@ describe('incremental sync (after a token)', () => {
     expect(byId(afterAdd, list.id).node).toMatchObject({ openTaskCount: 2 });
   });
 
+  it('derived counts: a change that leaves every count as it was reports no parent and no list', async () => {
+    const { api } = await newUser();
+    const list = await api.createList('Counts');
+    const done = await api.createTask({ title: 'done', listId: list.id, completed: true });
+    const parent = await api.createTask({ title: 'parent', listId: list.id });
+    const sub = await createSubtask(api, parent.id, 'sub');
+    const doneSub = await api.createTask({ title: 'done sub', parentId: parent.id, completed: true });
+    const only = (...items: [string, string, string][]) =>
+      sortedSummary(items.map(([kind, nodeType, nodeId]) => ({ kind, nodeType, nodeId })) as Change[]);
+
+    // Trashing a completed task: the list's openTaskCount stays.
+    let token = await tokenNow(api);
+    await trash(api, done.id);
+    expect(sortedSummary(await changesSince(api, token))).toEqual(only(['DELETED', 'Task', done.id]));
+
+    // A completed task created in the list: openTaskCount stays.
+    token = await tokenNow(api);
+    const created = await api.createTask({ title: 'created done', listId: list.id, completed: true });
+    expect(sortedSummary(await changesSince(api, token))).toEqual(only(['CREATED', 'Task', created.id]));
+
+    // A subtask moved to the top of the same list: its old parent's counts change, the list's do not.
+    token = await tokenNow(api);
+    await api.ok('moveTask', { id: sub.id, parentId: null }, 'TaskPayload');
+    expect(sortedSummary(await changesSince(api, token))).toEqual(only(['UPDATED', 'Task', sub.id], ['UPDATED', 'Task', parent.id]));
+
+    // Purging a subtask that was already in the trash: the parent's counts had already left it out.
+    await trash(api, doneSub.id);
+    token = await tokenNow(api);
+    await trash(api, doneSub.id, true);
+    expect((await changesSince(api, token)).map((change) => change.nodeId)).not.toContain(parent.id);
+  });
+
   it('nodeId is the global id that node(id:) resolves, and nodeType its type name', async () => {
     const { api } = await newUser();
     const t0 = await tokenNow(api);
