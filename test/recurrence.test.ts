@@ -1,6 +1,7 @@
 // Recurring tasks through the public API: RRULE validation, roll-forward on completion (dueAt, remindAt, descendants, version), wall-clock time across DST in the user's time zone, and COUNT/UNTIL exhaustion.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/app.ts';
+import { rawId } from './helpers/tasks.ts';
 import { organizingClient, type OrganizingClient, type OrgTask, type Outcome } from './helpers/organizing.ts';
 
 let t: TestApp;
@@ -88,6 +89,9 @@ describe('RRULE validation', () => {
     ['an ordinal BYDAY in a WEEKLY rule', 'FREQ=WEEKLY;BYDAY=1MO'],
     ['BYDAY=54MO', 'FREQ=MONTHLY;BYDAY=54MO'],
     ['a trailing comma', 'FREQ=WEEKLY;BYDAY=MO,'],
+    ['a date that never comes', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30'],
+    ['a sixth Monday', 'FREQ=MONTHLY;BYDAY=6MO'],
+    ['BYMONTHDAY in a WEEKLY rule', 'FREQ=WEEKLY;BYMONTHDAY=15'],
   ];
 
   it.each(REJECTED)('rejects %s on create and on update, changing nothing', async (_name, rule) => {
@@ -132,6 +136,15 @@ describe('RRULE validation', () => {
     expect(done.completedAt).not.toBeNull();
     // Without a rule, dueAt may be cleared again.
     expect((await api.updateTask({ id: task.id, dueAt: null })).dueAt).toBeNull();
+  });
+
+  it('a stored rule that no date matches (accepted before such rules were refused) completes the task normally', async () => {
+    const task = await api.createTask({ title: 'never again', dueAt: FUTURE, recurrence: 'FREQ=YEARLY' });
+    const impossible = 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30';
+    await t.database.db.prisma.task.update({ where: { id: rawId(task.id) }, data: { recurrence: impossible } });
+    const done = await complete(api, task.id);
+    expect(done.__typename).toBe('TaskPayload');
+    expect(done.task).toMatchObject({ completed: true, dueAt: FUTURE, recurrence: impossible });
   });
 });
 

@@ -33,9 +33,12 @@ export function recurrenceProblem(rule: string): string | null {
   const until = /(?:^|;)UNTIL=([^;]*)/.exec(rule)?.[1];
   if (until !== undefined && !/^\d{8}(T\d{6}Z)?$/.test(until)) return 'recurrence UNTIL must be a UTC date-time (20261231T235959Z) or a date (20261231)';
   try {
-    // Parses the rule and proves that it yields a date.
-    build(rule, Temporal.Instant.fromEpochMilliseconds(Date.UTC(2026, 0, 1)).toZonedDateTimeISO('UTC')).next(new Date(0), true);
+    // Parses the rule and looks for its second occurrence: a rule that no date matches (BYMONTH=2;BYMONTHDAY=30,
+    // BYDAY=5MO in a MONTHLY rule is fine but 6MO is not) runs the library out of iterations instead.
+    const start = Date.UTC(2026, 0, 1);
+    build(rule, Temporal.Instant.fromEpochMilliseconds(start).toZonedDateTimeISO('UTC')).next(new Date(start), false);
   } catch (error) {
+    if (isSearchExhausted(error)) return 'recurrence never repeats: no date matches all of its parts';
     return `recurrence is not a valid rule: ${error instanceof Error ? error.message.slice(0, 120) : 'unreadable'}`;
   }
   return null;
@@ -60,6 +63,7 @@ function valueProblem(name: string, value: string, freq: string): string | null 
   if (!check) return null;
   if (!check.pattern.test(value)) return `recurrence ${name} must be ${check.allowed}`;
   if (name === 'BYDAY' && /\d/.test(value) && freq !== 'MONTHLY' && freq !== 'YEARLY') return `recurrence ${name} takes an ordinal (${value.slice(0, 20)}) only in a MONTHLY or YEARLY rule`;
+  if (name === 'BYMONTHDAY' && freq === 'WEEKLY') return 'recurrence BYMONTHDAY cannot be used in a WEEKLY rule (RFC 5545): use BYDAY';
   return null;
 }
 
@@ -74,8 +78,19 @@ function build(rule: string, dtstart: Temporal.ZonedDateTime): RRuleTemporal {
  */
 export function nextOccurrence(rule: string, start: Date, timeZone: string, after: Date): Date | null {
   const dtstart = Temporal.Instant.fromEpochMilliseconds(start.getTime()).toZonedDateTimeISO(timeZone);
-  const next = build(rule, dtstart).next(after, false);
-  return next ? new Date(next.epochMilliseconds) : null;
+  try {
+    const next = build(rule, dtstart).next(after, false);
+    return next ? new Date(next.epochMilliseconds) : null;
+  } catch (error) {
+    // A rule stored before recurrenceProblem refused rules that never match: no further occurrence.
+    if (isSearchExhausted(error)) return null;
+    throw error;
+  }
+}
+
+/** rrule-temporal gives up (after maxIterations, 10,000 by default) on a rule that no date matches. */
+function isSearchExhausted(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Maximum iterations');
 }
 
 /**
