@@ -722,6 +722,20 @@ describe('manual order', () => {
     expect((await api.listOrder(list)).slice(0, 3).map((n) => n.id)).toEqual([second!.id, first.id, third!.id]);
   });
 
+  it('next to two siblings that share a key (left by an older version), a move never takes a third sibling\'s key', async () => {
+    const list = await api.list();
+    const [x, y, z] = [await api.create({ title: 'X', listId: list }), await api.create({ title: 'Y', listId: list }), await api.create({ title: 'Z', listId: list })];
+    const [m, n] = [await api.create({ title: 'M', listId: list }), await api.create({ title: 'N', listId: list })];
+    await t.database.db.prisma.task.update({ where: { id: rawId(y.id) }, data: { position: x.position } });
+    const [first, second] = (await api.listOrder(list)).slice(0, 2).map((node) => node.id);
+    expect((await api.run('moveTask', { id: m.id, afterId: first })).__typename).toBe('TaskPayload');
+    expect((await api.run('moveTask', { id: n.id, beforeId: second })).__typename).toBe('TaskPayload');
+    const order = await api.listOrder(list);
+    expect(order.map((node) => node.id)).toEqual([n.id, first, second, m.id, z.id]);
+    const keys = order.map((node) => node.position);
+    expect(new Set(keys).size).toBe(keys.length - 1); // only the old pair still shares a key
+  });
+
   it('two concurrent moves into the same gap both land between the neighbours, in a total and stable order', async () => {
     for (let round = 0; round < 3; round++) {
       const list = await api.list();

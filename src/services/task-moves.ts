@@ -108,7 +108,15 @@ async function placeAmongSiblings(tx: Tx, userId: string, task: Task, group: { l
   }
   const side: Side = field === 'afterId' ? 'after' : 'before';
   if (sameGroup && (await neighbour(task, side === 'after' ? 'before' : 'after'))?.id === anchor.id) return task.position;
-  const far = (await neighbour(anchor, side))?.position ?? null;
+  let far = (await neighbour(anchor, side))?.position ?? null;
+  if (far === anchor.position) {
+    // The anchor shares its key with its neighbour (keys left equal by an older version's restore): no key
+    // fits between them without re-keying another task, so the task goes past the run of equal keys, and
+    // never onto the key of the sibling beyond it.
+    const op = side === 'after' ? 'gt' : 'lt';
+    const beyond = await tx.task.findFirst({ where: { ...scopedSiblings, position: { [op]: anchor.position } }, orderBy: [{ position: side === 'after' ? 'asc' : 'desc' }], select: { position: true } });
+    far = beyond?.position ?? null;
+  }
   return side === 'after' ? keyBetween(anchor.position, far) : keyBetween(far, anchor.position);
 }
 
