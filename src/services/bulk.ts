@@ -22,7 +22,7 @@ export type BulkResult<T> = T | NotFoundError | ValidationError;
 export function bulkIds(ids: readonly string[]): (string | null)[] {
   if (ids.length < 1 || ids.length > BULK_MAX) throw badUserInput(`\`ids\` must hold 1 to ${BULK_MAX} ids (got ${ids.length}).`);
   const keys = ids.map((id) => uuidOf(id, 'Task'));
-  // Compared as the tasks they name too: base64 padding or spare bits spell one id in several ways.
+  // Compared as the tasks they name too (ids are compared as strings first, then as the uuids they decode to).
   const named = keys.filter((key) => key !== null);
   if (new Set(ids).size !== ids.length || new Set(named).size !== named.length) throw badUserInput('`ids` must not repeat an id.');
   return keys;
