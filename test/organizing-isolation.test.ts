@@ -146,6 +146,7 @@ describe("another user's lists, labels and tasks behave exactly like ids that do
     ['toggleTaskCompleted', 'task', () => (id) => ({ id })],
     ['deleteTask', 'task', () => (id) => ({ id, permanently: true })],
     ['deleteTask', 'task', () => (id) => ({ id, expectedVersion: 1 })],
+    ['restoreTask', 'task', () => (id) => ({ id })],
   ];
 
   it.each(targets)('%s on a %s of Alice is NotFoundError, exactly as for a missing id', async (name, kind, makeInput) => {
@@ -154,6 +155,8 @@ describe("another user's lists, labels and tasks behave exactly like ids that do
     expect(missing.errors).toBeUndefined();
     expect((missing.data as Record<string, { __typename: string }>)[name]!.__typename).toBe('NotFoundError');
     for (const id of aliceIds(kind)) expect(whole(await raw(bob, name, input(id)))).toEqual(missing);
+    // A malformed id names nothing either: the same data, not a GraphQL error (a mutation's expected failures are data).
+    for (const id of ['nope', '', Buffer.from('Widget:1').toString('base64url')]) expect(whole(await raw(bob, name, input(id)))).toEqual(missing);
   });
 
   type Ids = { list: string; label: string; task: string };

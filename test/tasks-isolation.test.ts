@@ -172,7 +172,7 @@ describe('anonymous callers', () => {
   });
 });
 
-describe('malformed ids are BAD_USER_INPUT, not internal errors', () => {
+describe('malformed ids: BAD_USER_INPUT in a query, NotFoundError (data) from a mutation, never internal errors', () => {
   const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
   const malformed = [
     'abc',
@@ -190,6 +190,7 @@ describe('malformed ids are BAD_USER_INPUT, not internal errors', () => {
     expectBadUserInput(await alice.gql('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [aliceTasks[0]!.id, id] }));
   });
 
+  // API.md: a mutation's expected failures are data; an id that names nothing is not found.
   it.each(malformed)('%j in every task mutation', async (id) => {
     for (const [name, input] of [
       ['updateTask', { id, title: 'x' }],
@@ -197,8 +198,7 @@ describe('malformed ids are BAD_USER_INPUT, not internal errors', () => {
       ['toggleTaskCompleted', { id }],
       ['deleteTask', { id }],
     ] as const) {
-      const res = await alice.gql(mutationDocument(name), { input });
-      expectBadUserInput(res);
+      expect(await alice.mutate(name, input), name).toEqual({ __typename: 'NotFoundError', message: 'Task not found.' });
     }
     expect((await allTasks(alice)).tasks).toEqual(aliceTasks);
   });
@@ -247,11 +247,11 @@ describe('ids of other types', () => {
     expect((await alice.gql(query, { id: aliceUserId })).data).toEqual({ node: { __typename: 'User', id: aliceUserId } });
   });
 
-  it('an id of a type the API has no nodes of is BAD_USER_INPUT (it was never issued)', async () => {
+  it('an id of a type the API has no nodes of is BAD_USER_INPUT in a query (it was never issued), NotFoundError from a mutation', async () => {
     const id = globalId('Widget', '01234567-89ab-cdef-0123-456789abcdef');
     expectBadUserInput(await alice.gql('query ($id: ID!) { node(id: $id) { id } }', { id }));
     expectBadUserInput(await alice.gql('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [id] }));
     expectBadUserInput(await alice.gql('query ($id: ID!) { task(id: $id) { id } }', { id }));
-    expectBadUserInput(await alice.mutateRaw('deleteTask', { id }));
+    expect(await alice.mutate('deleteTask', { id })).toEqual({ __typename: 'NotFoundError', message: 'Task not found.' });
   });
 });

@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { LimitExceededError, NameTakenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Label } from '../generated/prisma/client.ts';
-import { encodeGlobalId, idOfType } from '../global-id.ts';
+import { encodeGlobalId, idOfType, targetIdOfType } from '../global-id.ts';
 import * as labels from '../services/labels.ts';
 import { taskColumns } from './task/columns.ts';
 import { listTasks } from '../services/task-query.ts';
@@ -110,7 +110,7 @@ const DeleteLabelInput = builder.inputType('DeleteLabelInput', {
   fields: (t) => ({ id: t.id({ required: true, description: 'The label\'s global id.' }) }),
 });
 
-const labelId = (id: string) => idOfType(id, 'Label');
+const labelId = (id: string) => targetIdOfType(id, 'Label');
 const payload = async (label: Promise<Label>) => ({ label: await label });
 
 builder.mutationFields((t) => {

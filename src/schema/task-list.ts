@@ -2,7 +2,7 @@
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { LimitExceededError, NameTakenError, NotFoundError, ValidationError } from '../errors.ts';
-import { encodeGlobalId, idOfType } from '../global-id.ts';
+import { encodeGlobalId, idOfType, targetIdOfType } from '../global-id.ts';
 import * as lists from '../services/task-lists.ts';
 import { taskColumns } from './task/columns.ts';
 import { listTasks } from '../services/task-query.ts';
@@ -130,7 +130,7 @@ const DeleteTaskListInput = builder.inputType('DeleteTaskListInput', {
   }),
 });
 
-const listId = (id: string) => idOfType(id, 'TaskList');
+const listId = (id: string) => targetIdOfType(id, 'TaskList');
 const payload = async (taskList: ReturnType<typeof lists.createTaskList>) => ({ taskList: await taskList });
 
 builder.mutationFields((t) => {

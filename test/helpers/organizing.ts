@@ -91,6 +91,7 @@ const MUTATIONS = {
   setTaskCompleted: ['SetTaskCompletedInput', ['TaskPayload', 'NotFoundError', 'StaleTaskError']],
   toggleTaskCompleted: ['ToggleTaskCompletedInput', ['TaskPayload', 'NotFoundError', 'StaleTaskError']],
   deleteTask: ['DeleteTaskInput', ['DeleteTaskPayload', 'NotFoundError', 'StaleTaskError']],
+  restoreTask: ['RestoreTaskInput', ['TaskPayload', 'NotFoundError']],
   moveTask: ['MoveTaskInput', ['TaskPayload', 'ValidationError', 'NotFoundError', 'StaleTaskError']],
   createTaskList: ['CreateTaskListInput', ['TaskListPayload', 'ValidationError', 'NameTakenError', 'LimitExceededError']],
   updateTaskList: ['UpdateTaskListInput', ['TaskListPayload', 'ValidationError', 'NameTakenError', 'NotFoundError']],

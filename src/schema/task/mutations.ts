@@ -1,7 +1,7 @@
 // Task mutations: createTask, updateTask, setTaskCompleted, toggleTaskCompleted, deleteTask, moveTask.
 import { builder } from '../../builder.ts';
 import { AppError, NotFoundError, StaleTaskError, ValidationError } from '../../errors.ts';
-import { encodeGlobalId, idOfType } from '../../global-id.ts';
+import { encodeGlobalId, targetIdOfType } from '../../global-id.ts';
 import { BULK_MAX, bulkIds, deleteTasks, updateTasks } from '../../services/bulk.ts';
 import { LABELS_PER_TASK_MAX } from '../../services/labels.ts';
 import { RECURRENCE_MAX } from '../../services/recurrence.ts';
@@ -176,7 +176,7 @@ const BulkTaskResult = bulkType('BulkTaskResult', 'Result of updateTasks.', Upda
 const BulkDeleteResult = bulkType('BulkDeleteResult', 'Result of deleteTasks.', DeleteTaskResult);
 const BulkRestoreResult = bulkType('BulkRestoreResult', 'Result of restoreTasks.', RestoreTaskResult);
 
-const taskId = (id: string) => idOfType(id, 'Task');
+const taskId = (id: string) => targetIdOfType(id, 'Task');
 
 builder.mutationFields((t) => {
   const signedIn = t.withAuth({ loggedIn: true });
