@@ -90,6 +90,33 @@ export function useBodyLimit(maxBytes: number): Plugin {
   };
 }
 
+/**
+ * A GET's `variables` and `extensions` must be JSON objects. Yoga parses them with a bare JSON.parse, whose
+ * SyntaxError would be masked as an unexpected error; this answers 400 BAD_REQUEST, as for a POST body
+ * that is not JSON.
+ */
+export function useQueryStringParams(): Plugin {
+  return {
+    onRequestParse({ request, url }) {
+      if (request.method !== 'GET') return;
+      for (const name of ['variables', 'extensions']) {
+        const text = url.searchParams.get(name);
+        if (text === null || text === '') continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          value = undefined;
+        }
+        // Thrown, it goes out through yoga's error handling (status and the media type the client accepts).
+        if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+          throw httpError(400, 'BAD_REQUEST', `\`${name}\` in the query string must be a JSON object (URL-encoded), or absent.`);
+        }
+      }
+    },
+  };
+}
+
 // Everything selected under a connection is paid for once per item it can return, so nested or
 // aliased `first: 100` connections cannot multiply into huge responses unnoticed.
 const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {

@@ -21,7 +21,7 @@ import type { Tracing } from './observability/tracing.ts';
 import type { Logger } from 'pino';
 import { createLogger, useRequestLogging } from './logging.ts';
 import { schema } from './schema/index.ts';
-import { LIMITS, securityPlugins, useBodyLimit } from './security.ts';
+import { LIMITS, securityPlugins, useBodyLimit, useQueryStringParams } from './security.ts';
 
 /** What the HTTP server (req) or the WebSocket layer (connectionParams, closeConnection) hands each operation. */
 export interface ServerContext {
@@ -128,6 +128,7 @@ export function createApp(
       useBodyLimit(LIMITS.maxBodyBytes),
       // The caller, before anything parses the body: a bad token is 401 whatever the request holds.
       viewers.plugin,
+      useQueryStringParams(),
       // Before anything else runs: a replayed response must not execute, count or validate again.
       useIdempotencyKeys(services, viewers, documents),
       // documentId / APQ hash -> the document, before anything parses it.

@@ -99,6 +99,27 @@ fragment Page on TaskConnection { edges { node { __typename title } } pageInfo {
     expect(me.data, JSON.stringify(me)).toEqual({ me: { email: user.email } });
   });
 
+  it('answers a GET whose variables or extensions are not a JSON object with 400 BAD_REQUEST, in either media type', async () => {
+    for (const [name, value] of [['variables', '{bad'], ['extensions', '{bad'], ['variables', '[1]'], ['variables', '5']]) {
+      for (const accept of ['application/json', 'application/graphql-response+json']) {
+        const search = new URLSearchParams({ query: 'query ($n: Int) { tasks(first: $n) { totalCount } }', [name!]: value! });
+        const res = await t.fetch(`/graphql?${search}`, { method: 'GET', headers: { accept, authorization: `Bearer ${user.accessToken}` } });
+        expect(res.status, `${name}=${value} (${accept})`).toBe(400);
+        const json = (await res.json()) as { data?: unknown; errors: { message: string; extensions: Record<string, unknown> }[] };
+        expect(json.data).toBeUndefined();
+        expect(json.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+        expect(json.errors[0]!.message).toContain(name!);
+      }
+    }
+    const ok = await t.fetch(`/graphql?${new URLSearchParams({ query: 'query ($n: Int) { tasks(first: $n) { totalCount } }', variables: '{"n":5}' })}`, {
+      method: 'GET', headers: { accept: 'application/graphql-response+json', authorization: `Bearer ${user.accessToken}` },
+    });
+    expect(ok.status).toBe(200);
+    const okJson = (await ok.json()) as { data: { tasks: { totalCount: number } }; errors?: unknown };
+    expect(okJson.errors).toBeUndefined();
+    expect(okJson.data.tasks.totalCount).toBeGreaterThanOrEqual(0);
+  });
+
   it('keeps the codes of parse, validation and operation resolution failures', async () => {
     const parse = await post({ query: '{ me { id ' });
     expect((await parse.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
