@@ -745,6 +745,8 @@ describe('arguments', () => {
       theirFull.syncToken,
       theirFull.changes[0]!.syncToken,
       'x'.repeat(5000),
+      // The caller's own token, forged to a change value past PostgreSQL's bigint.
+      Buffer.from(JSON.stringify(['s1', JSON.parse(Buffer.from(mine.syncToken, 'base64url').toString('utf8'))[1], '9999999999999999999', 0, ''])).toString('base64url'),
     ];
     for (const after of bad) {
       const res = await syncRaw(me.api, { after });

@@ -324,6 +324,10 @@ describe('argument errors are BAD_USER_INPUT', () => {
     ['a cursor of the wrong shape', { after: cursorOf(['CREATED_AT:DESC', 1]) }, /cursor/],
     ['a cursor with a bad date', { after: cursorOf(['CREATED_AT:DESC', 'yesterday', randomUUID()]) }, /cursor/],
     ['a cursor with a bad id', { after: cursorOf(['CREATED_AT:DESC', '2026-01-01T00:00:00.000Z', 'nope']) }, /cursor/],
+    // Values no column can hold: PostgreSQL would refuse them, which must not surface as an internal error.
+    ['a cursor with a NUL in its title', { after: cursorOf(['TITLE:ASC', 'a\u0000', randomUUID()]), orderBy: titleAsc }, /not a valid cursor/],
+    ['a cursor with a priority past 32 bits', { after: cursorOf(['PRIORITY:DESC', 1e12, randomUUID()]), orderBy: { field: 'PRIORITY', direction: 'DESC' } }, /not a valid cursor/],
+    ['a cursor in year 0', { after: cursorOf(['CREATED_AT:DESC', '0000-01-01T00:00:00.000Z', randomUUID()]) }, /not a valid cursor/],
   ])('%s', async (_label, args, message) => {
     const res = await api.gql(LIST, args);
     expect(expectBadUserInput(res)).toMatch(message);

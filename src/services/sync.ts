@@ -62,7 +62,8 @@ export function decodeSyncToken(userId: string, token: string, name = 'after'): 
     throw badUserInput(`\`${name}\` is not a valid sync token: pass a syncToken exactly as sync or changes returned it.`);
   }
   const [, owner, seq, source, id] = parsed;
-  if (owner !== userId) throw badUserInput(`\`${name}\` is not a valid sync token: pass a syncToken exactly as sync or changes returned it.`);
+  // A change value past PostgreSQL's bigint would fail in the database instead of as a bad token.
+  if (owner !== userId || BigInt(seq) > 9223372036854775807n) throw badUserInput(`\`${name}\` is not a valid sync token: pass a syncToken exactly as sync or changes returned it.`);
   return { seq: BigInt(seq), source, id };
 }
 

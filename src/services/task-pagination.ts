@@ -165,9 +165,11 @@ function decodeCursor(cursor: string, order: TaskOrder, name: string): Key {
     throw badUserInput(`\`${name}\` was made for orderBy ${tag.replace(':', ' ')}, not ${orderTag(order).replace(':', ' ')}: restart paging without a cursor after changing the order.`);
   }
   const column = COLUMN[order.field];
+  // Only values the column can hold: anything else (a NUL in text, an integer past 32 bits, year 0) would
+  // fail in PostgreSQL as an unexpected error instead of a bad cursor.
   const valid =
-    column === 'priority' ? typeof value === 'number'
-    : column === 'title' || column === 'position' ? typeof value === 'string'
+    column === 'priority' ? typeof value === 'number' && Math.abs(value) <= 2 ** 31 - 1
+    : column === 'title' || column === 'position' ? typeof value === 'string' && !value.includes('\u0000')
     : column === 'dueAt' ? value === null || isIsoDate(value)
     : isIsoDate(value);
   if (!valid) throw badUserInput(`\`${name}\` is not a valid cursor: pass a cursor exactly as this connection returned it.`);
@@ -176,5 +178,5 @@ function decodeCursor(cursor: string, order: TaskOrder, name: string): Key {
 }
 
 function isIsoDate(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value));
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !value.startsWith('0000') && !Number.isNaN(Date.parse(value));
 }
