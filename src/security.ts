@@ -129,9 +129,16 @@ const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity
   return undefined;
 };
 
+/**
+ * A request refused before execution has no `data`: the GraphQL-over-HTTP spec wants a 4xx for it under
+ * application/graphql-response+json, and 200 under application/json. Yoga reads this marker (`spec`) that
+ * way, as for its own validation errors, and leaves it out of HTTP responses.
+ */
+const SPEC_400 = { spec: true, status: 400 } as const;
+
 /** graphql-armor's errors carry no code of their own: give each limit a stable one (README "Security"). */
 const withCode = (code: string) => (_context: unknown, error: GraphQLError) => {
-  (error.extensions as Record<string, unknown>).code = code;
+  Object.assign(error.extensions as Record<string, unknown>, { code, http: SPEC_400 });
 };
 
 // One estimate per operation: the cost budget (src/http/cost-budget.ts) charges the same number this
@@ -182,7 +189,9 @@ function useConnectionCost(maxCost: number, exposeLimits: boolean): Plugin {
       const message = exposeLimits
         ? `Query is too expensive: cost ${cost} exceeds the limit of ${maxCost}. Ask for smaller pages (first/last) or fewer fields.`
         : 'Query is too expensive.';
-      setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })] });
+      // Over graphql-ws (a context that can close its socket) there is no status, and nothing would strip it.
+      const overHttp = !(args.contextValue as { closeConnection?: unknown } | undefined)?.closeConnection;
+      setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', ...(overHttp && { http: SPEC_400 }) } })] });
     }
   };
   return { onExecute: check, onSubscribe: check };

@@ -120,6 +120,24 @@ fragment Page on TaskConnection { edges { node { __typename title } } pageInfo {
     expect(okJson.data.tasks.totalCount).toBeGreaterThanOrEqual(0);
   });
 
+  it('answers a request refused by a limit with 400 under application/graphql-response+json, 200 under application/json', async () => {
+    const parents = (depth: number): string => (depth === 0 ? 'id' : `parent { ${parents(depth - 1)} }`);
+    const limits: [string, string][] = [
+      ['QUERY_TOO_DEEP', `{ tasks { edges { node { ${parents(14)} } } } }`],
+      ['TOO_MANY_ALIASES', `{ ${Array.from({ length: 51 }, (_, i) => `a${i}: me { id }`).join(' ')} }`],
+      ['QUERY_TOO_COMPLEX', '{ tasks(first: 100) { edges { node { subtasks(first: 100) { edges { node { id } } } } } } }'],
+    ];
+    for (const [code, query] of limits) {
+      for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200]] as const) {
+        const res = await post({ query }, accept);
+        expect(res.status, `${code} (${accept})`).toBe(status);
+        const json = (await res.json()) as { data?: unknown; errors: { extensions: Record<string, unknown> }[] };
+        expect(json.data ?? null).toBeNull();
+        expect(json.errors.map((error) => error.extensions)).toContainEqual({ code });
+      }
+    }
+  });
+
   it('keeps the codes of parse, validation and operation resolution failures', async () => {
     const parse = await post({ query: '{ me { id ' });
     expect((await parse.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');

@@ -63,7 +63,12 @@ export function attachWebSocket(server: Server, app: App): WebSocketEndpoint {
         ids.add(id);
         const refuse = (errors: readonly GraphQLError[]) => {
           ids.delete(id);
-          return errors;
+          // extensions.http (a status for HTTP responses, which yoga strips there) means nothing on a socket.
+          return errors.map((error) => {
+            if (!error.extensions?.http) return error;
+            const { http: _http, ...extensions } = error.extensions;
+            return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+          });
         };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
