@@ -116,7 +116,7 @@ describe('the migrated database matches schema.prisma', () => {
       'tasks_user_created_at_idx',
       'tasks_user_updated_at_idx',
       'tasks_user_priority_idx',
-      'tasks_user_title_idx',
+      'tasks_user_title_key_idx',
       'tasks_user_due_at_asc_idx',
       'tasks_user_due_at_desc_idx',
       'tasks_user_title_trgm_idx',

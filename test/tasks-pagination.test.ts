@@ -67,7 +67,7 @@ function sortKey(row: Row, field: Field): number | string | null {
     case 'UPDATED_AT': return row.updatedAt.getTime();
     case 'DUE_AT': return row.dueAt?.getTime() ?? null;
     case 'PRIORITY': return row.priority;
-    case 'TITLE': return row.title;
+    case 'TITLE': return row.title.toLowerCase();
   }
 }
 
@@ -246,6 +246,23 @@ describe('order semantics', () => {
     expect(new Set(nodes.map((node) => node.priority))).toEqual(new Set(PRIORITIES));
     const desc = await list(api, { orderBy: { field: 'PRIORITY', direction: 'DESC' }, first: 1 });
     expect(desc.edges[0]!.node.priority).toBe('HIGH');
+  });
+
+  it('TITLE ignores case, in both directions and across pages', async () => {
+    const own = tasksClient(t, (await t.signup()).accessToken);
+    for (const title of ['cherry', 'Banana', 'apple pie', 'Apple', 'banana split', 'CHERRY', 'zebra', 'Aardvark']) await own.create({ title });
+    const all = async (direction: 'ASC' | 'DESC') =>
+      (await own.gql('query ($orderBy: TaskOrder) { tasks(first: 100, orderBy: $orderBy) { edges { node { id title } } } }', { orderBy: { field: 'TITLE', direction } }))
+        .data.tasks.edges.map((edge: { node: { id: string; title: string } }) => edge.node);
+    const ascending: { id: string; title: string }[] = await all('ASC');
+    expect(ascending.map((node) => node.title.toLowerCase())).toEqual(['aardvark', 'apple', 'apple pie', 'banana', 'banana split', 'cherry', 'cherry', 'zebra']);
+    expect(ascending.slice(5, 7).map((node) => node.title).sort()).toEqual(['CHERRY', 'cherry']); // equal keys: by id
+    expect(await all('DESC')).toEqual([...ascending].reverse());
+    // Pages of 3 follow the same order through their cursors.
+    for (const direction of ['ASC', 'DESC'] as const) {
+      const paged = (await pageForward(own, { orderBy: { field: 'TITLE', direction } }, 3)).nodes.map((node) => node.id);
+      expect(paged).toEqual((direction === 'ASC' ? ascending : [...ascending].reverse()).map((node) => node.id));
+    }
   });
 });
 

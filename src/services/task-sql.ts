@@ -32,6 +32,7 @@ const COLUMNS = {
   id: 'id',
   userId: 'user_id',
   title: 'title',
+  titleKey: 'title_key',
   description: 'description',
   completed: 'completed',
   completedAt: 'completed_at',

@@ -32,7 +32,7 @@ const TaskOrderField = builder.enumType('TaskOrderField', {
     UPDATED_AT: { description: 'Time of the last change.' },
     DUE_AT: { description: 'Due date; tasks without one come last in both directions.' },
     PRIORITY: { description: 'Priority, NONE < LOW < MEDIUM < HIGH.' },
-    TITLE: { description: 'Title, in the database collation.' },
+    TITLE: { description: 'Title ignoring case (lower-cased, then compared by code point), then id.' },
     POSITION: {
       description: 'Manual order (position, by code point). Meaningful when the filter selects one group of siblings: topLevel with listId or inbox, or the subtasks of one task.',
     },

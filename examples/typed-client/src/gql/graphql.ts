@@ -132,7 +132,7 @@ export type TaskOrderField =
   | 'POSITION'
   /** Priority, NONE < LOW < MEDIUM < HIGH. */
   | 'PRIORITY'
-  /** Title, in the database collation. */
+  /** Title ignoring case (lower-cased, then compared by code point), then id. */
   | 'TITLE'
   /** Time of the last change. */
   | 'UPDATED_AT';
