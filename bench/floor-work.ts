@@ -121,9 +121,10 @@ export async function createTask(claims: AccessClaims, variables: { input: { tit
         rowMode: 'array',
       });
       await client.query(COMMIT_SQL);
-      // RETURNING gives every column in table order (bench/sql.ts): id, user_id, title, description, completed, …, created_at.
+      // RETURNING gives every column in the model's order (bench/sql.ts): id, user_id, title, title_key, description,
+      // completed, …, created_at.
       const row = rows[0] as unknown[];
-      return { createTask: { __typename: 'TaskPayload', task: node([row[0], row[2], row[4], row[8]] as TaskRow) } };
+      return { createTask: { __typename: 'TaskPayload', task: node([row[0], row[2], row[5], row[9]] as TaskRow) } };
     } catch (error) {
       await client.query('ROLLBACK');
       throw error;

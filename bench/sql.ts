@@ -6,7 +6,7 @@
 import { PAGE_SIZE } from './operations.ts';
 
 const TASK_COLUMN_NAMES = [
-  'id', 'user_id', 'title', 'description', 'completed', 'completed_at', 'due_at', 'priority', 'created_at', 'updated_at',
+  'id', 'user_id', 'title', 'title_key', 'description', 'completed', 'completed_at', 'due_at', 'priority', 'created_at', 'updated_at',
   'list_id', 'parent_id', 'position', 'recurrence', 'recurrence_start', 'remind_at', 'reminded_at', 'armed_seq', 'version', 'deleted_at',
   'trashed_by', 'changed_seq', 'live_seq', 'created_seq', 'trashed_seq',
 ];
