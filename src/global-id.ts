@@ -47,15 +47,6 @@ export function assertDecodable(decoded: DecodedId): void {
   }
 }
 
-/**
- * The database id behind the id a mutation acts on, or null when it names no object of that type: a
- * malformed id too, because a mutation's expected failures are data (NotFoundError), not GraphQL errors.
- */
-export function targetIdOfType(globalId: string, typename: string): string | null {
-  const decoded = decodeGlobalId(globalId);
-  return decoded.typename === typename && decoded.id !== NIL_UUID ? decoded.id : null;
-}
-
 /** The database id behind a global id of the given type, or null for an id of another type. */
 export function idOfType(globalId: string, typename: string): string | null {
   const decoded = decodeGlobalId(globalId);

@@ -3,8 +3,9 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { LimitExceededError, NameTakenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Label } from '../generated/prisma/client.ts';
-import { encodeGlobalId, idOfType, targetIdOfType } from '../global-id.ts';
+import { encodeGlobalId, idOfType } from '../global-id.ts';
 import * as labels from '../services/labels.ts';
+import { uuidOf } from '../services/references.ts';
 import { taskColumns } from './task/columns.ts';
 import { listTasks } from '../services/task-query.ts';
 import { TaskConnection, taskListArgs, tasksDescription } from './task/connection.ts';
@@ -110,7 +111,9 @@ const DeleteLabelInput = builder.inputType('DeleteLabelInput', {
   fields: (t) => ({ id: t.id({ required: true, description: 'The label\'s global id.' }) }),
 });
 
-const labelId = (id: string) => targetIdOfType(id, 'Label');
+// The id a mutation acts on: one that names none of the caller's objects, malformed included, is NotFoundError
+// (a mutation's expected failures are data); query arguments keep BAD_USER_INPUT.
+const labelId = (id: string) => uuidOf(id, 'Label');
 const payload = async (label: Promise<Label>) => ({ label: await label });
 
 builder.mutationFields((t) => {

@@ -2,8 +2,9 @@
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { LimitExceededError, NameTakenError, NotFoundError, ValidationError } from '../errors.ts';
-import { encodeGlobalId, idOfType, targetIdOfType } from '../global-id.ts';
+import { encodeGlobalId, idOfType } from '../global-id.ts';
 import * as lists from '../services/task-lists.ts';
+import { uuidOf } from '../services/references.ts';
 import { taskColumns } from './task/columns.ts';
 import { listTasks } from '../services/task-query.ts';
 import { TaskConnection, taskListArgs, tasksDescription } from './task/connection.ts';
@@ -130,7 +131,9 @@ const DeleteTaskListInput = builder.inputType('DeleteTaskListInput', {
   }),
 });
 
-const listId = (id: string) => targetIdOfType(id, 'TaskList');
+// The id a mutation acts on: one that names none of the caller's objects, malformed included, is NotFoundError
+// (a mutation's expected failures are data); query arguments keep BAD_USER_INPUT.
+const listId = (id: string) => uuidOf(id, 'TaskList');
 const payload = async (taskList: ReturnType<typeof lists.createTaskList>) => ({ taskList: await taskList });
 
 builder.mutationFields((t) => {

@@ -1,10 +1,11 @@
 // Task mutations: createTask, updateTask, setTaskCompleted, toggleTaskCompleted, deleteTask, moveTask.
 import { builder } from '../../builder.ts';
 import { AppError, NotFoundError, StaleTaskError, ValidationError } from '../../errors.ts';
-import { encodeGlobalId, targetIdOfType } from '../../global-id.ts';
+import { encodeGlobalId } from '../../global-id.ts';
 import { BULK_MAX, bulkIds, deleteTasks, updateTasks } from '../../services/bulk.ts';
 import { LABELS_PER_TASK_MAX } from '../../services/labels.ts';
 import { RECURRENCE_MAX } from '../../services/recurrence.ts';
+import { uuidOf } from '../../services/references.ts';
 import { moveTask } from '../../services/task-moves.ts';
 import * as tasks from '../../services/tasks.ts';
 import { restoreTask, restoreTasks } from '../../services/trash.ts';
@@ -176,7 +177,9 @@ const BulkTaskResult = bulkType('BulkTaskResult', 'Result of updateTasks.', Upda
 const BulkDeleteResult = bulkType('BulkDeleteResult', 'Result of deleteTasks.', DeleteTaskResult);
 const BulkRestoreResult = bulkType('BulkRestoreResult', 'Result of restoreTasks.', RestoreTaskResult);
 
-const taskId = (id: string) => targetIdOfType(id, 'Task');
+// The id a mutation acts on: one that names none of the caller's objects, malformed included, is NotFoundError
+// (a mutation's expected failures are data); query arguments keep BAD_USER_INPUT.
+const taskId = (id: string) => uuidOf(id, 'Task');
 
 builder.mutationFields((t) => {
   const signedIn = t.withAuth({ loggedIn: true });
