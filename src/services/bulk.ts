@@ -11,7 +11,7 @@ import { rollForward, startAtTimeOf } from './recurrence.ts';
 import { collectIssues, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { ancestorsOf, descendantsOf, WALK_LIMIT } from './task-tree.ts';
-import { tasksByIds, timeZoneOf, type TaskResult } from './tasks.ts';
+import { siblingsWhere, tasksByIds, timeZoneOf, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
 
 export const BULK_MAX = 100;
@@ -50,7 +50,7 @@ async function placeLast(tx: Tx, userId: string, listId: string | null, tasks: T
   for (const task of tasks) groups.set(task.parentId, [...(groups.get(task.parentId) ?? []), task]);
   for (const [parentId, members] of groups) {
     const tail = await tx.task.findFirst({
-      where: { userId, deletedAt: null, ...(parentId ? { parentId } : { listId, parentId: null }) },
+      where: siblingsWhere(userId, listId, parentId),
       orderBy: [{ position: 'desc' }, { id: 'desc' }],
       select: { id: true, position: true },
     });

@@ -7,7 +7,7 @@ import { keyAfter, keyBetween, nextTo, type Placed, type Side } from './ordering
 import { throwIfAny, unresolved, uuidOf, type Tx } from './references.ts';
 import { ownList } from './task-lists.ts';
 import { ancestorIds, descendantIds, lockTask, MAX_DEPTH, subtreeHeight } from './task-tree.ts';
-import { depthIssue, lastSiblingPosition, listOfParentIssue, liveTask, tasksByIds, type TaskResult } from './tasks.ts';
+import { depthIssue, lastSiblingPosition, listOfParentIssue, liveTask, siblingsWhere, tasksByIds, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
 
 export interface MoveTaskInput {
@@ -90,7 +90,7 @@ async function destination(tx: Tx, userId: string, task: Task, input: MoveTaskIn
  * already at that place keeps its key (moving there is not a change).
  */
 async function placeAmongSiblings(tx: Tx, userId: string, task: Task, group: { listId: string | null; parentId: string | null }, input: MoveTaskInput): Promise<string> {
-  const scopedSiblings = { userId, deletedAt: null, id: { not: task.id }, ...(group.parentId ? { parentId: group.parentId } : { listId: group.listId, parentId: null }) };
+  const scopedSiblings = siblingsWhere(userId, group.listId, group.parentId, task.id);
   const sameGroup = group.listId === task.listId && group.parentId === task.parentId;
   const neighbour = async (item: Placed, side: Side) => {
     const { where, orderBy } = nextTo(item, side);

@@ -289,9 +289,17 @@ export function liveTask(tx: Tx, userId: string, id: string | null): Promise<Tas
 }
 
 /** The position of the last live task among the siblings (same list, same parent), or null for none. */
+/**
+ * The where clause of a task's live siblings: the same parent, or the same list at the top level; `except`
+ * leaves one task out (the one being placed). Always scoped to the user.
+ */
+export function siblingsWhere(userId: string, listId: string | null, parentId: string | null, except?: string) {
+  return { userId, deletedAt: null, ...(parentId ? { parentId } : { listId, parentId: null }), ...(except && { id: { not: except } }) };
+}
+
 export async function lastSiblingPosition(tx: Tx, userId: string, listId: string | null, parentId: string | null, except?: string): Promise<string | null> {
   const last = await tx.task.findFirst({
-    where: { userId, deletedAt: null, ...(parentId ? { parentId } : { listId, parentId: null }), ...(except && { id: { not: except } }) },
+    where: siblingsWhere(userId, listId, parentId, except),
     orderBy: [{ position: 'desc' }, { id: 'desc' }],
     select: { position: true },
   });

@@ -9,7 +9,7 @@ import type { Bus } from '../live/bus.ts';
 import type { Tx } from './references.ts';
 import { keyBetween } from './ordering.ts';
 import { WALK_LIMIT } from './task-tree.ts';
-import { tasksByIds, type TaskResult } from './tasks.ts';
+import { siblingsWhere, tasksByIds, type TaskResult } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
 
 
@@ -65,7 +65,7 @@ async function rekeyCollisions(tx: Tx, userId: string, ids: string[]) {
                       AND s."list_id" IS NOT DISTINCT FROM r."list_id" AND s."parent_id" IS NOT DISTINCT FROM r."parent_id")
      ORDER BY r."position", r."id"`;
   for (const row of colliding) {
-    const siblings = { userId, deletedAt: null, id: { not: row.id }, ...(row.parent_id ? { parentId: row.parent_id } : { listId: row.list_id, parentId: null }) };
+    const siblings = siblingsWhere(userId, row.list_id, row.parent_id, row.id);
     // Two restored tasks that shared a key: re-keying the first one already parted them.
     if ((await tx.task.count({ where: { ...siblings, position: row.position } })) === 0) continue;
     const next = await tx.task.findFirst({ where: { ...siblings, position: { gt: row.position } }, orderBy: [{ position: 'asc' }, { id: 'asc' }], select: { position: true } });
